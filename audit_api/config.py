@@ -1,0 +1,43 @@
+"""Settings of one instance, from the environment with sensible defaults (a laptop runs it as is).
+
+    AUDIT_DB                 SQLite file                      var/audit.db
+    AUDIT_BOOK               the standards book folder        checklists
+    AUDIT_HOST, AUDIT_PORT   where `audit serve` listens      127.0.0.1, 8000
+    AUDIT_PUBLIC_RATE_LIMIT  public requests a minute per client address   120
+    AUDIT_MAX_BODY_BYTES     largest request body accepted    1000000
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+
+import msgspec
+
+
+class Settings(msgspec.Struct, frozen=True, kw_only=True):
+    db_path: Path = Path("var/audit.db")
+    book_path: Path = Path("checklists")
+    host: str = "127.0.0.1"
+    port: int = 8000
+    public_rate_limit: int = 120
+    max_body_bytes: int = 1_000_000
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> Settings:
+        env = os.environ if env is None else env
+        names = {
+            "db_path": "AUDIT_DB",
+            "book_path": "AUDIT_BOOK",
+            "host": "AUDIT_HOST",
+            "port": "AUDIT_PORT",
+            "public_rate_limit": "AUDIT_PUBLIC_RATE_LIMIT",
+            "max_body_bytes": "AUDIT_MAX_BODY_BYTES",
+        }
+        values = {field: env[var] for field, var in names.items() if env.get(var)}
+        values |= {k: v for k, v in overrides.items() if v is not None}
+        try:
+            return msgspec.convert(values, cls, strict=False)
+        except msgspec.ValidationError as exc:
+            raise ValueError(f"bad setting: {exc}") from None

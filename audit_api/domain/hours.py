@@ -1,0 +1,66 @@
+"""Is a store open at an instant, and when does that change? Worked out in the store's own time zone.
+
+Hours in the book are wall-clock times, so they hold across daylight-saving changes: a shop that
+opens at 09:00 opens at 09:00 local time on the day the clocks move. An interval may run past
+midnight into the next day, and a dated exception (holiday, short day) replaces the weekly hours of
+its date. Pure functions; no I/O.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import msgspec
+
+from ..book.intervals import parse_interval
+from ..book.models import WEEKDAYS, HoursException, Store
+
+LOOK_AHEAD_DAYS = 8  # a store closed for longer than a week shows no next opening
+
+
+class OpenStatus(msgspec.Struct, frozen=True):
+    open_now: bool
+    local_time: dt.datetime
+    next_change: dt.datetime | None  # closes at (when open) or opens at (when closed), local time
+
+
+def intervals_on(store: Store, day: dt.date) -> list[tuple[int, int]]:
+    """The opening intervals that start on `day` (minutes after its local midnight), exceptions applied."""
+    exception = exception_on(store, day)
+    texts = exception.hours if exception else getattr(store.hours, WEEKDAYS[day.weekday()])
+    return sorted(parse_interval(text) for text in texts)
+
+
+def exception_on(store: Store, day: dt.date) -> HoursException | None:
+    return next((exception for exception in store.exceptions if exception.date == day), None)
+
+
+def status_at(store: Store, instant: dt.datetime) -> OpenStatus:
+    """Whether `store` is open at the aware datetime `instant`, and the next opening or closing."""
+    if instant.tzinfo is None:
+        raise ValueError("instant must be timezone-aware")
+    zone = ZoneInfo(store.timezone)
+    local = instant.astimezone(zone)
+    wall = local.replace(tzinfo=None)
+    for start, end in _spans(store, wall.date()):
+        if start <= wall < end:
+            return OpenStatus(True, local, end.replace(tzinfo=zone))
+        if wall < start:
+            return OpenStatus(False, local, start.replace(tzinfo=zone))
+    return OpenStatus(False, local, None)
+
+
+def _spans(store: Store, today: dt.date) -> list[tuple[dt.datetime, dt.datetime]]:
+    """Wall-clock opening spans from yesterday (its spill past midnight) on, touching spans merged."""
+    spans: list[tuple[dt.datetime, dt.datetime]] = []
+    for offset in range(-1, LOOK_AHEAD_DAYS):
+        day = today + dt.timedelta(days=offset)
+        midnight = dt.datetime.combine(day, dt.time())
+        for opens, closes in intervals_on(store, day):
+            start, end = midnight + dt.timedelta(minutes=opens), midnight + dt.timedelta(minutes=closes)
+            if spans and start <= spans[-1][1]:
+                spans[-1] = (spans[-1][0], max(end, spans[-1][1]))
+            else:
+                spans.append((start, end))
+    return spans

@@ -1,0 +1,168 @@
+"""The book's public data, resolved into one language: what the API answers and the site prints.
+
+Both the public endpoints and the site generator call these functions, so the two cannot disagree.
+Pure: a Book, a language and an instant in, Structs out.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import msgspec
+
+from ..book.i18n import pick
+from ..book.intervals import format_minutes, parse_interval
+from ..book.models import WEEKDAYS, Book, Store
+from .hours import intervals_on, status_at
+
+EXCEPTIONS_AHEAD_DAYS = 60
+
+
+class _Out(msgspec.Struct, frozen=True, kw_only=True):
+    pass
+
+
+class PublicInterval(_Out):
+    opens: str
+    closes: str
+
+
+class PublicDay(_Out):
+    day: str  # mon..sun
+    intervals: list[PublicInterval]
+
+
+class PublicException(_Out):
+    date: dt.date
+    closed: bool
+    intervals: list[PublicInterval]
+    note: str
+
+
+class PublicTouchpoint(_Out):
+    id: str
+    name: str
+
+
+class PublicCoordinates(_Out):
+    lat: float
+    lon: float
+
+
+class PublicStore(_Out):
+    id: str
+    name: str
+    address: str
+    city: str
+    country: str
+    timezone: str
+    phone: str
+    email: str
+    coordinates: PublicCoordinates | None
+    languages: list[str]
+    hours: list[PublicDay]
+    exceptions: list[PublicException]
+    touchpoints: list[PublicTouchpoint]
+    open_now: bool
+    next_change: dt.datetime | None
+
+
+class PublicFaqEntry(_Out):
+    id: str
+    question: str
+    answer: str
+
+
+class PublicFaqTopic(_Out):
+    id: str
+    title: str
+    entries: list[PublicFaqEntry]
+
+
+class PublicComplaintProcedure(_Out):
+    steps: list[str]
+    acknowledge_within_hours: int
+    respond_within_hours: int
+
+
+class PublicContact(_Out):
+    kind: str
+    value: str
+    label: str
+    hours: str | None
+
+
+def _intervals(pairs: list[tuple[int, int]]) -> list[PublicInterval]:
+    return [PublicInterval(opens=format_minutes(o), closes=format_minutes(c)) for o, c in pairs]
+
+
+def public_store(book: Book, store: Store, lang: str, now: dt.datetime) -> PublicStore:
+    default = book.chain.default_language
+    status = status_at(store, now)
+    today = status.local_time.date()
+    horizon = today + dt.timedelta(days=EXCEPTIONS_AHEAD_DAYS)
+    weekly = {day: [parse_interval(t) for t in getattr(store.hours, day)] for day in WEEKDAYS}
+    return PublicStore(
+        id=store.id,
+        name=store.name,
+        address=store.address,
+        city=store.city,
+        country=store.country,
+        timezone=store.timezone,
+        phone=store.phone,
+        email=store.email,
+        coordinates=PublicCoordinates(lat=store.coordinates.lat, lon=store.coordinates.lon) if store.coordinates else None,
+        languages=list(store.languages),
+        hours=[PublicDay(day=day, intervals=_intervals(sorted(weekly[day]))) for day in WEEKDAYS],
+        exceptions=[
+            PublicException(
+                date=exception.date,
+                closed=exception.closed,
+                intervals=_intervals(intervals_on(store, exception.date)),
+                note=pick(exception.note, lang, default),
+            )
+            for exception in sorted(store.exceptions, key=lambda e: e.date)
+            if today <= exception.date <= horizon
+        ],
+        touchpoints=[PublicTouchpoint(id=t.id, name=pick(t.name, lang, default)) for t in store.touchpoints],
+        open_now=status.open_now,
+        next_change=status.next_change,
+    )
+
+
+def public_faq(book: Book, lang: str) -> list[PublicFaqTopic]:
+    default = book.chain.default_language
+    return [
+        PublicFaqTopic(
+            id=topic.id,
+            title=pick(topic.title, lang, default),
+            entries=[
+                PublicFaqEntry(id=e.id, question=pick(e.question, lang, default), answer=pick(e.answer, lang, default))
+                for e in book.faq.entries
+                if e.topic == topic.id
+            ],
+        )
+        for topic in book.faq.topics
+    ]
+
+
+def public_complaint_procedure(book: Book, lang: str) -> PublicComplaintProcedure:
+    procedure, default = book.chain.complaints, book.chain.default_language
+    return PublicComplaintProcedure(
+        steps=[pick(step, lang, default) for step in procedure.steps],
+        acknowledge_within_hours=procedure.acknowledge_within_hours,
+        respond_within_hours=procedure.respond_within_hours,
+    )
+
+
+def public_contacts(book: Book, lang: str) -> list[PublicContact]:
+    default = book.chain.default_language
+    return [
+        PublicContact(
+            kind=c.kind,
+            value=c.value,
+            label=pick(c.label, lang, default),
+            hours=pick(c.hours, lang, default) if c.hours is not None else None,
+        )
+        for c in book.chain.contacts
+    ]

@@ -1,0 +1,18 @@
+"""`GET /healthz`: is the process up and can it read its database. Role: anyone; not rate limited."""
+
+from __future__ import annotations
+
+import msgspec
+from litestar import get
+
+from ..store import Database, generation
+
+
+class Health(msgspec.Struct, frozen=True):
+    status: str
+    book_generation: int
+
+
+@get("/healthz", summary="Liveness and database check", tags=["ops"], opt={"role": "public"}, sync_to_thread=False)
+def healthz(database: Database) -> Health:
+    return Health(status="ok", book_generation=generation(database))

@@ -1,0 +1,92 @@
+"""The one error shape of the API: RFC 9457 problem details, for every 4xx and 5xx.
+
+    {"type": "urn:audit:problem:not-found", "title": "Not Found", "status": 404,
+     "detail": "no store 'x'", "instance": "/api/v1/stores/x", "errors": [{"path": ..., "message": ...}]}
+
+`errors` is always present (empty when there is nothing per field), so a phone app needs one parser.
+A 5xx never shows a stack trace or an internal message; it is logged instead.
+"""
+
+from __future__ import annotations
+
+import logging
+from http import HTTPStatus
+from typing import Any
+
+import msgspec
+from litestar import Request, Response
+from litestar.exceptions import HTTPException, ValidationException
+
+from ..errors import AuditError, BookNotLoaded, Conflict, FieldError, InvalidInput, NotFound
+
+log = logging.getLogger("audit_api")
+
+PROBLEM_JSON = "application/problem+json"
+
+
+class ProblemDetails(msgspec.Struct, frozen=True, kw_only=True):
+    type: str
+    title: str
+    status: int
+    detail: str
+    instance: str
+    errors: list[FieldError] = []
+
+
+_STATUS_OF: dict[type[AuditError], int] = {
+    NotFound: 404,
+    Conflict: 409,
+    InvalidInput: 422,
+    BookNotLoaded: 503,
+}
+
+
+def problem(request: Request, status: int, detail: str, errors: list[FieldError] | None = None, headers: Any = None) -> Response:
+    phrase = HTTPStatus(status).phrase
+    body = ProblemDetails(
+        type=f"urn:audit:problem:{phrase.lower().replace(' ', '-').replace('-/-', '-')}",
+        title=phrase,
+        status=status,
+        detail=detail,
+        instance=request.url.path,
+        errors=errors or [],
+    )
+    return Response(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+
+
+def handle_http(request: Request, exc: HTTPException) -> Response:
+    status = exc.status_code
+    if status >= 500:
+        log.exception("HTTP %s on %s", status, request.url.path, exc_info=exc)
+        return problem(request, status, HTTPStatus(status).description)
+    errors = _validation_errors(exc) if isinstance(exc, ValidationException) else []
+    detail = exc.detail if exc.detail and exc.detail != HTTPStatus(status).phrase else HTTPStatus(status).description
+    return problem(request, status, detail, errors, headers=exc.headers)
+
+
+def handle_audit(request: Request, exc: AuditError) -> Response:
+    status = _STATUS_OF.get(type(exc), 400)
+    errors = exc.errors if isinstance(exc, InvalidInput) else []
+    return problem(request, status, str(exc), errors)
+
+
+def handle_unexpected(request: Request, exc: Exception) -> Response:
+    log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    return problem(request, 500, "Something went wrong on our side; it has been logged.")
+
+
+def _validation_errors(exc: ValidationException) -> list[FieldError]:
+    errors = []
+    for item in exc.extra if isinstance(exc.extra, list) else []:
+        if isinstance(item, dict):
+            where = item.get("source") or "body"
+            key = item.get("key") or ""
+            errors.append(FieldError(path=f"{where}.{key}" if key else where, message=str(item.get("message", ""))))
+    return errors
+
+
+EXCEPTION_HANDLERS = {
+    HTTPException: handle_http,
+    AuditError: handle_audit,
+    Exception: handle_unexpected,
+}

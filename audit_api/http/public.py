@@ -1,0 +1,125 @@
+"""Public read endpoints: the book's public data in the reader's language, for apps and the site.
+
+Role: anyone (no credentials). Rate limited per client address and answered from the in-memory
+published book, never from the YAML files. The language is `?lang=` if the chain offers it, else
+the best match of Accept-Language, else the chain's default; the answer names the language used.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+import msgspec
+from litestar import Controller, Request, Response, get
+from litestar.params import Parameter
+
+from ..book import Book, negotiate
+from ..domain.public import (
+    PublicComplaintProcedure,
+    PublicContact,
+    PublicFaqTopic,
+    PublicStore,
+    public_complaint_procedure,
+    public_contacts,
+    public_faq,
+    public_store,
+)
+from ..errors import NotFound
+
+Lang = Parameter(query="lang", required=False, description="language code; else Accept-Language; else the default")
+AcceptLanguage = Parameter(header="Accept-Language", required=False)
+
+
+class StoreList(msgspec.Struct, frozen=True):
+    language: str
+    stores: list[PublicStore]
+
+
+class StoreAnswer(msgspec.Struct, frozen=True):
+    language: str
+    store: PublicStore
+
+
+class FaqAnswer(msgspec.Struct, frozen=True):
+    language: str
+    topics: list[PublicFaqTopic]
+
+
+class ComplaintProcedureAnswer(msgspec.Struct, frozen=True):
+    language: str
+    procedure: PublicComplaintProcedure
+
+
+class ContactsAnswer(msgspec.Struct, frozen=True):
+    language: str
+    chain: str
+    contacts: list[PublicContact]
+
+
+def _language(book: Book, lang: str | None, accept: str | None) -> str:
+    return negotiate(book.chain.languages, book.chain.default_language, explicit=lang, accept=accept)
+
+
+def _answer(content: object, lang: str) -> Response:
+    return Response(content, headers={"Content-Language": lang, "Vary": "Accept-Language"})
+
+
+class PublicController(Controller):
+    path = "/api/v1"
+    tags = ["public"]
+    opt = {"role": "public"}
+
+    @get("/stores", summary="All stores, with hours and whether each is open now", sync_to_thread=False)
+    def stores(
+        self,
+        book: Book,
+        now: Callable[[], dt.datetime],
+        lang: str | None = Lang,
+        accept_language: str | None = AcceptLanguage,
+        city: str | None = Parameter(query="city", required=False, description="only stores in this city"),
+    ) -> Response[StoreList]:
+        language = _language(book, lang, accept_language)
+        instant = now()
+        stores = [
+            public_store(book, store, language, instant)
+            for store in book.stores
+            if city is None or store.city.casefold() == city.casefold()
+        ]
+        return _answer(StoreList(language=language, stores=stores), language)
+
+    @get("/stores/{store_id:str}", summary="One store", sync_to_thread=False)
+    def store(
+        self,
+        store_id: str,
+        book: Book,
+        now: Callable[[], dt.datetime],
+        lang: str | None = Lang,
+        accept_language: str | None = AcceptLanguage,
+    ) -> Response[StoreAnswer]:
+        store = book.stores_by_id.get(store_id)
+        if store is None:
+            raise NotFound(f"no store '{store_id}'")
+        language = _language(book, lang, accept_language)
+        return _answer(StoreAnswer(language=language, store=public_store(book, store, language, now())), language)
+
+    @get("/faq", summary="The FAQ, grouped by topic", sync_to_thread=False)
+    def faq(self, book: Book, lang: str | None = Lang, accept_language: str | None = AcceptLanguage) -> Response[FaqAnswer]:
+        language = _language(book, lang, accept_language)
+        return _answer(FaqAnswer(language=language, topics=public_faq(book, language)), language)
+
+    @get("/complaint-procedure", summary="How complaints are handled, with the response targets", sync_to_thread=False)
+    def complaint_procedure(
+        self, book: Book, lang: str | None = Lang, accept_language: str | None = AcceptLanguage
+    ) -> Response[ComplaintProcedureAnswer]:
+        language = _language(book, lang, accept_language)
+        procedure = public_complaint_procedure(book, language)
+        return _answer(ComplaintProcedureAnswer(language=language, procedure=procedure), language)
+
+    @get("/contacts", summary="Every contact channel", sync_to_thread=False)
+    def contacts(
+        self, book: Book, lang: str | None = Lang, accept_language: str | None = AcceptLanguage
+    ) -> Response[ContactsAnswer]:
+        language = _language(book, lang, accept_language)
+        answer = ContactsAnswer(language=language, chain=book.chain.name, contacts=public_contacts(book, language))
+        return _answer(answer, language)
