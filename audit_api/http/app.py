@@ -33,6 +33,7 @@ def create_app(
 ) -> Litestar:
     """The app over `settings.db_path` (or an open `database`); the book must be loaded there."""
     settings = settings or Settings.from_env()
+    owned = database is None  # close only what this app opened
     database = database or Database(settings.db_path)
     if missing := pending(database):
         raise SchemaNotCurrent(f"the database {database.path} needs migrating ({', '.join(missing)}): run `audit db migrate`")
@@ -55,6 +56,6 @@ def create_app(
             path="/schema",
             render_plugins=[ScalarRenderPlugin()],
         ),
-        on_shutdown=[database.close],
+        on_shutdown=[database.close] if owned else [],
         debug=False,
     )

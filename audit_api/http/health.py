@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import msgspec
 from litestar import get
+from litestar.di import NamedDependency
 
 from ..store import Database, generation
 
@@ -14,5 +15,5 @@ class Health(msgspec.Struct, frozen=True):
 
 
 @get("/healthz", summary="Liveness and database check", tags=["ops"], opt={"role": "public"}, sync_to_thread=False)
-def healthz(database: Database) -> Health:
+def healthz(database: NamedDependency[Database]) -> Health:
     return Health(status="ok", book_generation=generation(database))

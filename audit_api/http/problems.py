@@ -79,7 +79,8 @@ def _validation_errors(exc: ValidationException) -> list[FieldError]:
     errors = []
     for item in exc.extra if isinstance(exc.extra, list) else []:
         if isinstance(item, dict):
-            where = item.get("source") or "body"
+            source = item.get("source") or "body"
+            where = str(getattr(source, "value", source))
             key = item.get("key") or ""
             errors.append(FieldError(path=f"{where}.{key}" if key else where, message=str(item.get("message", ""))))
     return errors

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from typing import Annotated
 
 import msgspec
 from litestar import Controller, Request, Response, get
-from litestar.params import Parameter
+from litestar.di import NamedDependency
+from litestar.params import FromPath, HeaderParameter, QueryParameter
 
 from ..book import Book, negotiate
 from ..domain.public import (
@@ -27,8 +29,11 @@ from ..domain.public import (
 )
 from ..errors import NotFound
 
-Lang = Parameter(query="lang", required=False, description="language code; else Accept-Language; else the default")
-AcceptLanguage = Parameter(header="Accept-Language", required=False)
+Lang = Annotated[
+    str | None, QueryParameter(name="lang", description="language code; else Accept-Language; else the default")
+]
+AcceptLanguage = Annotated[str | None, HeaderParameter(name="Accept-Language")]
+City = Annotated[str | None, QueryParameter(name="city", description="only stores in this city")]
 
 
 class StoreList(msgspec.Struct, frozen=True):
@@ -73,11 +78,11 @@ class PublicController(Controller):
     @get("/stores", summary="All stores, with hours and whether each is open now", sync_to_thread=False)
     def stores(
         self,
-        book: Book,
-        now: Callable[[], dt.datetime],
-        lang: str | None = Lang,
-        accept_language: str | None = AcceptLanguage,
-        city: str | None = Parameter(query="city", required=False, description="only stores in this city"),
+        book: NamedDependency[Book],
+        now: NamedDependency[Callable[[], dt.datetime]],
+        lang: Lang = None,
+        accept_language: AcceptLanguage = None,
+        city: City = None,
     ) -> Response[StoreList]:
         language = _language(book, lang, accept_language)
         instant = now()
@@ -91,11 +96,11 @@ class PublicController(Controller):
     @get("/stores/{store_id:str}", summary="One store", sync_to_thread=False)
     def store(
         self,
-        store_id: str,
-        book: Book,
-        now: Callable[[], dt.datetime],
-        lang: str | None = Lang,
-        accept_language: str | None = AcceptLanguage,
+        store_id: FromPath[str],
+        book: NamedDependency[Book],
+        now: NamedDependency[Callable[[], dt.datetime]],
+        lang: Lang = None,
+        accept_language: AcceptLanguage = None,
     ) -> Response[StoreAnswer]:
         store = book.stores_by_id.get(store_id)
         if store is None:
@@ -104,13 +109,13 @@ class PublicController(Controller):
         return _answer(StoreAnswer(language=language, store=public_store(book, store, language, now())), language)
 
     @get("/faq", summary="The FAQ, grouped by topic", sync_to_thread=False)
-    def faq(self, book: Book, lang: str | None = Lang, accept_language: str | None = AcceptLanguage) -> Response[FaqAnswer]:
+    def faq(self, book: NamedDependency[Book], lang: Lang = None, accept_language: AcceptLanguage = None) -> Response[FaqAnswer]:
         language = _language(book, lang, accept_language)
         return _answer(FaqAnswer(language=language, topics=public_faq(book, language)), language)
 
     @get("/complaint-procedure", summary="How complaints are handled, with the response targets", sync_to_thread=False)
     def complaint_procedure(
-        self, book: Book, lang: str | None = Lang, accept_language: str | None = AcceptLanguage
+        self, book: NamedDependency[Book], lang: Lang = None, accept_language: AcceptLanguage = None
     ) -> Response[ComplaintProcedureAnswer]:
         language = _language(book, lang, accept_language)
         procedure = public_complaint_procedure(book, language)
@@ -118,7 +123,7 @@ class PublicController(Controller):
 
     @get("/contacts", summary="Every contact channel", sync_to_thread=False)
     def contacts(
-        self, book: Book, lang: str | None = Lang, accept_language: str | None = AcceptLanguage
+        self, book: NamedDependency[Book], lang: Lang = None, accept_language: AcceptLanguage = None
     ) -> Response[ContactsAnswer]:
         language = _language(book, lang, accept_language)
         answer = ContactsAnswer(language=language, chain=book.chain.name, contacts=public_contacts(book, language))
