@@ -8,9 +8,12 @@ whole day. Not for: time zones (that is `domain/hours.py`).
 
 from __future__ import annotations
 
+import functools
+
 DAY = 24 * 60
 
 
+@functools.lru_cache(maxsize=4096)  # a book has few distinct intervals; the API reads them per request
 def parse_interval(text: str) -> tuple[int, int]:
     """`"09:30-18:00"` -> `(570, 1080)`; raises ValueError saying what is wrong."""
     try:

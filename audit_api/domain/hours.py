@@ -9,6 +9,7 @@ its date. Pure functions; no I/O.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from zoneinfo import ZoneInfo
 
 import msgspec
@@ -51,16 +52,22 @@ def status_at(store: Store, instant: dt.datetime) -> OpenStatus:
     return OpenStatus(False, local, None)
 
 
-def _spans(store: Store, today: dt.date) -> list[tuple[dt.datetime, dt.datetime]]:
-    """Wall-clock opening spans from yesterday (its spill past midnight) on, touching spans merged."""
-    spans: list[tuple[dt.datetime, dt.datetime]] = []
+def _spans(store: Store, today: dt.date) -> Iterator[tuple[dt.datetime, dt.datetime]]:
+    """Wall-clock opening spans from yesterday (its spill past midnight) on, touching spans merged.
+
+    Lazy: the caller stops at the first span that decides, usually today's.
+    """
+    current: tuple[dt.datetime, dt.datetime] | None = None
     for offset in range(-1, LOOK_AHEAD_DAYS):
         day = today + dt.timedelta(days=offset)
         midnight = dt.datetime.combine(day, dt.time())
         for opens, closes in intervals_on(store, day):
             start, end = midnight + dt.timedelta(minutes=opens), midnight + dt.timedelta(minutes=closes)
-            if spans and start <= spans[-1][1]:
-                spans[-1] = (spans[-1][0], max(end, spans[-1][1]))
-            else:
-                spans.append((start, end))
-    return spans
+            if current and start <= current[1]:
+                current = (current[0], max(end, current[1]))
+                continue
+            if current:
+                yield current
+            current = (start, end)
+    if current:
+        yield current

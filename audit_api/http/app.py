@@ -7,7 +7,6 @@ from collections.abc import Callable
 
 from litestar import Litestar, Router
 from litestar.di import Provide
-from litestar.middleware.rate_limit import RateLimitConfig
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin
 
@@ -17,8 +16,9 @@ from ..errors import SchemaNotCurrent
 from ..store import Database, pending
 from .book_cache import BookCache
 from .health import healthz
+from .limits import RateLimit, RateLimitMiddleware
 from .problems import EXCEPTION_HANDLERS
-from .public import PublicController
+from .public import PublicController, Published
 
 
 def _utcnow() -> dt.datetime:
@@ -38,14 +38,13 @@ def create_app(
     if missing := pending(database):
         raise SchemaNotCurrent(f"the database {database.path} needs migrating ({', '.join(missing)}): run `audit db migrate`")
     books = BookCache(database)
-    public_limit = RateLimitConfig(rate_limit=("minute", settings.public_rate_limit), store="public_rate_limit")
-    public = Router(path="/", route_handlers=[PublicController], middleware=[public_limit.middleware])
+    public_limit = RateLimitMiddleware(RateLimit(settings.public_rate_limit, period=60.0))
+    public = Router(path="/", route_handlers=[PublicController], middleware=[public_limit])
     return Litestar(
         route_handlers=[healthz, public],
         dependencies={
             "database": Provide(lambda: database, use_cache=True, sync_to_thread=False),
-            "book": Provide(books.get, sync_to_thread=False),
-            "now": Provide(lambda: clock, use_cache=True, sync_to_thread=False),
+            "published": Provide(lambda: Published(book=books.get(), now=clock()), sync_to_thread=False),
         },
         exception_handlers=EXCEPTION_HANDLERS,
         request_max_body_size=settings.max_body_bytes,

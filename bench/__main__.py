@@ -1,0 +1,111 @@
+"""`make bench`: start the server on the demo book, load it from this (second) process, print the table.
+
+Each target is measured in alternating rounds with its baseline, a bare Litestar endpoint on the same
+server, so both see the same machine noise; the ratio is target req/s over baseline req/s (1.0 means
+our work costs nothing over the framework's own).
+"""
+
+from __future__ import annotations
+
+import argparse
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+from audit_api.book import load_book
+from audit_api.store import Database, migrate, publish
+
+from .load import RequestFactory, Sample, load, request
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass
+class Target:
+    name: str
+    make: RequestFactory
+    baseline: RequestFactory
+
+
+def _constant(raw: bytes) -> RequestFactory:
+    return lambda: raw
+
+
+BARE_GET = _constant(request("GET", "/bench/bare"))
+TARGETS = [
+    Target("GET /api/v1/stores/{id}", _constant(request("GET", "/api/v1/stores/sarajevo-alta?lang=bs")), BARE_GET),
+    Target("GET /api/v1/stores", _constant(request("GET", "/api/v1/stores", headers={"Accept-Language": "ru"})), BARE_GET),
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _start_server(db: Path, port: int) -> subprocess.Popen:
+    server = subprocess.Popen([sys.executable, "-m", "bench.server", str(db), str(port)], cwd=ROOT)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
+                return server
+        except httpx.TransportError:
+            time.sleep(0.2)
+    server.kill()
+    raise SystemExit("the server did not start within a minute")
+
+
+def _measure(port: int, target: Target, rounds: int, seconds: float, connections: int) -> tuple[Sample, Sample]:
+    load(port, target.make, 0.5, connections)  # warm up
+    load(port, target.baseline, 0.5, connections)
+    ours, base = Sample(), Sample()
+    for _ in range(rounds):
+        base.add(load(port, target.baseline, seconds, connections))
+        ours.add(load(port, target.make, seconds, connections))
+    return ours, base
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="make bench", description=__doc__)
+    parser.add_argument("--seconds", type=float, default=2.0, help="length of one round per target")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--connections", type=int, default=8)
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory() as tmp:
+        db_path = Path(tmp) / "bench.db"
+        database = Database(db_path)
+        migrate(database)
+        publish(database, load_book(ROOT / "checklists"))
+        database.close()
+        port = _free_port()
+        server = _start_server(db_path, port)
+        try:
+            rows = [(t, *_measure(port, t, args.rounds, args.seconds, args.connections)) for t in TARGETS]
+        finally:
+            server.terminate()
+            server.wait(timeout=10)
+
+    print(f"\n{args.rounds} rounds x {args.seconds:g} s, {args.connections} connections, one server process")
+    header = f"{'endpoint':34} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} {'bare req/s':>11} {'ratio':>6}"
+    print(header)
+    print("-" * len(header))
+    for target, ours, base in rows:
+        print(
+            f"{target.name:34} {ours.rate:8.0f} {ours.percentile(50) * 1000:8.2f} {ours.percentile(99) * 1000:8.2f}"
+            f" {ours.errors:7d} {base.rate:11.0f} {ours.rate / base.rate:6.2f}"
+        )
+    if any(ours.errors or base.errors for _, ours, base in rows):
+        raise SystemExit("some requests failed: the figures above are not valid")
+
+
+if __name__ == "__main__":
+    main()
