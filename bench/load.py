@@ -11,6 +11,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+import uvloop
+
 RequestFactory = Callable[[], bytes]
 
 
@@ -81,4 +83,4 @@ async def _run(port: int, make: RequestFactory, seconds: float, connections: int
 
 def load(port: int, make: RequestFactory, seconds: float, connections: int) -> Sample:
     """Send requests from `make()` over `connections` connections for `seconds`; bounded in time."""
-    return asyncio.run(_run(port, make, seconds, connections))
+    return uvloop.run(_run(port, make, seconds, connections))

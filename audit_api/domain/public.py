@@ -7,6 +7,7 @@ Pure: a Book, a language and an instant in, Structs out.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 import msgspec
 
@@ -96,12 +97,23 @@ def _intervals(pairs: list[tuple[int, int]]) -> list[PublicInterval]:
     return [PublicInterval(opens=format_minutes(o), closes=format_minutes(c)) for o, c in pairs]
 
 
+@functools.lru_cache(maxsize=1024)
+def _week(hours: tuple[tuple[str, ...], ...]) -> list[PublicDay]:
+    """The weekly hours as shown; cached by value, since every request for a store shows the same week.
+
+    The cached list is shared between answers: it is never mutated.
+    """
+    return [
+        PublicDay(day=day, intervals=_intervals(sorted(parse_interval(t) for t in texts)))
+        for day, texts in zip(WEEKDAYS, hours)
+    ]
+
+
 def public_store(book: Book, store: Store, lang: str, now: dt.datetime) -> PublicStore:
     default = book.chain.default_language
     status = status_at(store, now)
     today = status.local_time.date()
     horizon = today + dt.timedelta(days=EXCEPTIONS_AHEAD_DAYS)
-    weekly = {day: [parse_interval(t) for t in getattr(store.hours, day)] for day in WEEKDAYS}
     return PublicStore(
         id=store.id,
         name=store.name,
@@ -113,7 +125,7 @@ def public_store(book: Book, store: Store, lang: str, now: dt.datetime) -> Publi
         email=store.email,
         coordinates=PublicCoordinates(lat=store.coordinates.lat, lon=store.coordinates.lon) if store.coordinates else None,
         languages=list(store.languages),
-        hours=[PublicDay(day=day, intervals=_intervals(sorted(weekly[day]))) for day in WEEKDAYS],
+        hours=_week(tuple(tuple(getattr(store.hours, day)) for day in WEEKDAYS)),
         exceptions=[
             PublicException(
                 date=exception.date,
