@@ -5,6 +5,8 @@
     AUDIT_HOST, AUDIT_PORT   where `audit serve` listens      127.0.0.1, 8000
     AUDIT_PUBLIC_RATE_LIMIT  public requests a minute per client address   120
     AUDIT_MAX_BODY_BYTES     largest request body accepted    1000000
+    AUDIT_EVIDENCE_MAX_BYTES largest evidence file (photo, receipt)  10000000
+    AUDIT_PUBLIC_URL         how phones and customers reach this server (QR codes)  http://127.0.0.1:8000
 """
 
 from __future__ import annotations
@@ -23,6 +25,13 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     port: int = 8000
     public_rate_limit: int = 120
     max_body_bytes: int = 1_000_000
+    evidence_max_bytes: int = 10_000_000
+    public_url: str = "http://127.0.0.1:8000"
+
+    @property
+    def evidence_dir(self) -> Path:
+        """Evidence files live beside the database."""
+        return self.db_path.parent / "evidence"
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> Settings:
@@ -34,6 +43,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             "port": "AUDIT_PORT",
             "public_rate_limit": "AUDIT_PUBLIC_RATE_LIMIT",
             "max_body_bytes": "AUDIT_MAX_BODY_BYTES",
+            "evidence_max_bytes": "AUDIT_EVIDENCE_MAX_BYTES",
+            "public_url": "AUDIT_PUBLIC_URL",
         }
         values = {field: env[var] for field, var in names.items() if env.get(var)}
         values |= {k: v for k, v in overrides.items() if v is not None}

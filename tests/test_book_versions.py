@@ -20,7 +20,7 @@ def dump(database: Database) -> list[tuple]:
     db = database.read()
     rows = []
     for table in sorted(db.table_names()):
-        rows += [(table, *row) for row in db.execute(f"SELECT * FROM [{table}] ORDER BY 1, 2, 3")]
+        rows += [(table, *row) for row in sorted(db.execute(f"SELECT * FROM [{table}]"), key=repr)]
     return rows
 
 

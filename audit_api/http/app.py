@@ -1,24 +1,38 @@
-"""`create_app()`: the one place that wires the Litestar app: routes, dependencies, limits, errors, docs."""
+"""`create_app()`: the one place that wires the Litestar app: routes, dependencies, limits, errors, docs.
+
+    public routes      no credentials; rate limited per client address; small bodies
+    signed-in routes   a device token (Authorization: Bearer); role guards on each controller
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
 
-from litestar import Litestar, Router
+from litestar import Litestar, Request, Router
 from litestar.di import Provide
+from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin
+from litestar.openapi.spec import Components, SecurityScheme
 
 from .. import __version__
 from ..config import Settings
 from ..errors import SchemaNotCurrent
 from ..store import Database, pending
+from ..store.blobs import BlobStore
+from .accounts import AccountsController, DevicesController
+from .audits import AuditsController
+from .auth import TokenAuthMiddleware
 from .book_cache import BookCache
+from .context import Context
+from .evidence import MULTIPART_OVERHEAD, EvidenceController
 from .health import healthz
 from .limits import RateLimit, RateLimitMiddleware
 from .problems import EXCEPTION_HANDLERS
-from .public import PublicController, Published
+from .public import PublicController
+from .report import ReportController
+from .visits import VisitsController
 
 
 def _utcnow() -> dt.datetime:
@@ -38,14 +52,42 @@ def create_app(
     if missing := pending(database):
         raise SchemaNotCurrent(f"the database {database.path} needs migrating ({', '.join(missing)}): run `audit db migrate`")
     books = BookCache(database)
+    blobs = BlobStore(settings.evidence_dir)
+
+    def provide_context(request: Request) -> Context:
+        return Context(
+            database=database,
+            book=books.get(),
+            now=clock(),
+            user=request.scope.get("user"),
+            blobs=blobs,
+            settings=settings,
+        )
+
     public_limit = RateLimitMiddleware(RateLimit(settings.public_rate_limit, period=60.0))
-    public = Router(path="/", route_handlers=[PublicController], middleware=[public_limit])
+    public = Router(path="/", route_handlers=[PublicController, DevicesController], middleware=[public_limit])
+    token_auth = DefineMiddleware(TokenAuthMiddleware, database=database)
+    signed_in = Router(
+        path="/",
+        route_handlers=[
+            AccountsController,
+            VisitsController,
+            AuditsController,
+            ReportController,
+        ],
+        middleware=[token_auth],
+        security=[{"device_token": []}],
+    )
+    uploads = Router(
+        path="/",
+        route_handlers=[EvidenceController],
+        middleware=[token_auth],
+        security=[{"device_token": []}],
+        request_max_body_size=settings.evidence_max_bytes + MULTIPART_OVERHEAD,
+    )
     return Litestar(
-        route_handlers=[healthz, public],
-        dependencies={
-            "database": Provide(lambda: database, use_cache=True, sync_to_thread=False),
-            "published": Provide(lambda: Published(book=books.get(), now=clock()), sync_to_thread=False),
-        },
+        route_handlers=[healthz, public, signed_in, uploads],
+        dependencies={"context": Provide(provide_context, sync_to_thread=False)},
         exception_handlers=EXCEPTION_HANDLERS,
         request_max_body_size=settings.max_body_bytes,
         openapi_config=OpenAPIConfig(
@@ -54,6 +96,13 @@ def create_app(
             description="Service standards, audits and customer feedback for store chains.",
             path="/schema",
             render_plugins=[ScalarRenderPlugin()],
+            components=Components(
+                security_schemes={
+                    "device_token": SecurityScheme(
+                        type="http", scheme="bearer", description="A device token from enrolment (POST /api/v1/devices)"
+                    )
+                }
+            ),
         ),
         on_shutdown=[database.close] if owned else [],
         debug=False,

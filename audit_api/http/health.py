@@ -6,7 +6,8 @@ import msgspec
 from litestar import get
 from litestar.di import NamedDependency
 
-from ..store import Database, generation
+from ..store import generation
+from .context import Context
 
 
 class Health(msgspec.Struct, frozen=True):
@@ -15,5 +16,5 @@ class Health(msgspec.Struct, frozen=True):
 
 
 @get("/healthz", summary="Liveness and database check", tags=["ops"], opt={"role": "public"}, sync_to_thread=False)
-def healthz(database: NamedDependency[Database]) -> Health:
-    return Health(status="ok", book_generation=generation(database))
+def healthz(context: NamedDependency[Context]) -> Health:
+    return Health(status="ok", book_generation=generation(context.database))

@@ -27,6 +27,7 @@ from ..domain.public import (
     public_store,
 )
 from ..errors import NotFound
+from .context import Context
 
 Lang = Annotated[
     str | None, QueryParameter(name="lang", description="language code; else Accept-Language; else the default")
@@ -61,17 +62,6 @@ class ContactsAnswer(msgspec.Struct, frozen=True):
     contacts: list[PublicContact]
 
 
-class Published(msgspec.Struct, frozen=True):
-    """What a public request reads: the published book and the instant of the request.
-
-    One dependency, not two: Litestar resolves several dependencies of a handler in an anyio task
-    group, which costs more than these handlers' own work (measured in `bench/`).
-    """
-
-    book: Book
-    now: dt.datetime
-
-
 def _language(book: Book, lang: str | None, accept: str | None) -> str:
     return negotiate(book.chain.languages, book.chain.default_language, explicit=lang, accept=accept)
 
@@ -88,15 +78,15 @@ class PublicController(Controller):
     @get("/stores", summary="All stores, with hours and whether each is open now", sync_to_thread=False)
     def stores(
         self,
-        published: NamedDependency[Published],
+        context: NamedDependency[Context],
         lang: Lang = None,
         accept_language: AcceptLanguage = None,
         city: City = None,
     ) -> Response[StoreList]:
-        book = published.book
+        book = context.book
         language = _language(book, lang, accept_language)
         stores = [
-            public_store(book, store, language, published.now)
+            public_store(book, store, language, context.now)
             for store in book.stores
             if city is None or store.city.casefold() == city.casefold()
         ]
@@ -106,39 +96,39 @@ class PublicController(Controller):
     def store(
         self,
         store_id: FromPath[str],
-        published: NamedDependency[Published],
+        context: NamedDependency[Context],
         lang: Lang = None,
         accept_language: AcceptLanguage = None,
     ) -> Response[StoreAnswer]:
-        book = published.book
+        book = context.book
         store = book.stores_by_id.get(store_id)
         if store is None:
             raise NotFound(f"no store '{store_id}'")
         language = _language(book, lang, accept_language)
-        return _answer(StoreAnswer(language=language, store=public_store(book, store, language, published.now)), language)
+        return _answer(StoreAnswer(language=language, store=public_store(book, store, language, context.now)), language)
 
     @get("/faq", summary="The FAQ, grouped by topic", sync_to_thread=False)
     def faq(
-        self, published: NamedDependency[Published], lang: Lang = None, accept_language: AcceptLanguage = None
+        self, context: NamedDependency[Context], lang: Lang = None, accept_language: AcceptLanguage = None
     ) -> Response[FaqAnswer]:
-        book = published.book
+        book = context.book
         language = _language(book, lang, accept_language)
         return _answer(FaqAnswer(language=language, topics=public_faq(book, language)), language)
 
     @get("/complaint-procedure", summary="How complaints are handled, with the response targets", sync_to_thread=False)
     def complaint_procedure(
-        self, published: NamedDependency[Published], lang: Lang = None, accept_language: AcceptLanguage = None
+        self, context: NamedDependency[Context], lang: Lang = None, accept_language: AcceptLanguage = None
     ) -> Response[ComplaintProcedureAnswer]:
-        book = published.book
+        book = context.book
         language = _language(book, lang, accept_language)
         procedure = public_complaint_procedure(book, language)
         return _answer(ComplaintProcedureAnswer(language=language, procedure=procedure), language)
 
     @get("/contacts", summary="Every contact channel", sync_to_thread=False)
     def contacts(
-        self, published: NamedDependency[Published], lang: Lang = None, accept_language: AcceptLanguage = None
+        self, context: NamedDependency[Context], lang: Lang = None, accept_language: AcceptLanguage = None
     ) -> Response[ContactsAnswer]:
-        book = published.book
+        book = context.book
         language = _language(book, lang, accept_language)
         answer = ContactsAnswer(language=language, chain=book.chain.name, contacts=public_contacts(book, language))
         return _answer(answer, language)

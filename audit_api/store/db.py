@@ -31,6 +31,11 @@ class Database:
         self._opened_lock = threading.Lock()
         self._writer = self._connect()
 
+    def __deepcopy__(self, memo: dict) -> Database:
+        # One file, one writer: a copy would be a second writer. Litestar deep-copies routers (and the
+        # middleware arguments they carry) when it registers them; they must all share this object.
+        return self
+
     def _connect(self) -> sqlite_utils.Database:
         conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
         conn.execute("PRAGMA journal_mode=WAL")

@@ -51,6 +51,13 @@ def m001_book_versions(db: sqlite_utils.Database) -> None:
     db.execute("INSERT INTO book_state (id, generation) VALUES (1, 0)")
 
 
+def _run(db: sqlite_utils.Database, script: str) -> None:
+    """Statement by statement: `executescript` would commit, breaking the migration's transaction."""
+    for statement in script.split(";\n"):
+        if statement.strip():
+            db.execute(statement)
+
+
 def migrate(database: Database) -> list[str]:
     """Apply pending steps; returns their names (empty when the schema is current)."""
     with database.writer() as db:
@@ -61,3 +68,96 @@ def migrate(database: Database) -> list[str]:
 
 def pending(database: Database) -> list[str]:
     return [m.name for m in migrations.pending(database.read())]
+
+
+@migrations()
+def m002_accounts_visits_audits(db: sqlite_utils.Database) -> None:
+    _run(
+        db,
+        """
+        CREATE TABLE users (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE,
+            display_name TEXT NOT NULL,
+            role TEXT NOT NULL CHECK (role IN ('admin', 'manager', 'auditor')),
+            all_stores INTEGER NOT NULL DEFAULT 0,
+            language TEXT,
+            created_at TEXT NOT NULL
+        );
+        CREATE TABLE user_stores (
+            user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+            store_id TEXT NOT NULL,
+            PRIMARY KEY (user_id, store_id)
+        );
+        -- One-time enrolment codes and device tokens: only SHA-256 hashes of the secrets are stored.
+        CREATE TABLE enrolments (
+            code_hash TEXT PRIMARY KEY,
+            user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+            created_at TEXT NOT NULL,
+            expires_at TEXT NOT NULL,
+            used_at TEXT
+        );
+        CREATE TABLE tokens (
+            id TEXT PRIMARY KEY,
+            user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+            secret_hash TEXT NOT NULL,
+            device TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            last_used_at TEXT,
+            revoked_at TEXT
+        );
+        CREATE INDEX tokens_user ON tokens (user_id);
+        CREATE TABLE visits (
+            id TEXT PRIMARY KEY,
+            store_id TEXT NOT NULL,
+            checklist_kind TEXT NOT NULL DEFAULT 'checklist' CHECK (checklist_kind = 'checklist'),
+            checklist_id TEXT NOT NULL,
+            checklist_version INTEGER NOT NULL,
+            auditor_id INTEGER NOT NULL REFERENCES users (id),
+            assigned_by INTEGER NOT NULL REFERENCES users (id),
+            window_start TEXT NOT NULL,
+            window_end TEXT NOT NULL,
+            scenario TEXT NOT NULL,
+            state TEXT NOT NULL CHECK (state IN ('assigned', 'in_progress', 'submitted', 'approved', 'rejected', 'returned')),
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            FOREIGN KEY (checklist_kind, checklist_id, checklist_version) REFERENCES book_versions (kind, doc_id, version)
+        );
+        CREATE INDEX visits_auditor ON visits (auditor_id, state);
+        CREATE INDEX visits_store ON visits (store_id, state);
+        -- Every accepted submission, by the client's UUID; a correction is the next revision.
+        CREATE TABLE audits (
+            id TEXT PRIMARY KEY,
+            visit_id TEXT NOT NULL REFERENCES visits (id),
+            revision INTEGER NOT NULL,
+            body_hash TEXT NOT NULL,
+            body TEXT NOT NULL,
+            result TEXT NOT NULL,
+            submitted_by INTEGER NOT NULL REFERENCES users (id),
+            submitted_at TEXT NOT NULL,
+            UNIQUE (visit_id, revision)
+        );
+        CREATE TABLE visit_events (
+            id INTEGER PRIMARY KEY,
+            visit_id TEXT NOT NULL REFERENCES visits (id),
+            at TEXT NOT NULL,
+            actor_id INTEGER REFERENCES users (id),
+            action TEXT NOT NULL,
+            revision INTEGER,
+            comment TEXT NOT NULL DEFAULT ''
+        );
+        CREATE INDEX visit_events_visit ON visit_events (visit_id);
+        -- Photos and receipts: the file lives in the blob folder under its SHA-256.
+        CREATE TABLE evidence (
+            visit_id TEXT NOT NULL REFERENCES visits (id),
+            item_id TEXT NOT NULL DEFAULT '',
+            sha256 TEXT NOT NULL,
+            media_type TEXT NOT NULL,
+            size INTEGER NOT NULL,
+            filename TEXT NOT NULL,
+            uploaded_by INTEGER NOT NULL REFERENCES users (id),
+            uploaded_at TEXT NOT NULL,
+            PRIMARY KEY (visit_id, item_id, sha256)
+        );
+        """
+    )

@@ -1,0 +1,140 @@
+"""An audit as a phone submits it, checked against the exact checklist version of its visit.
+
+Also the proof-of-visit flags a reviewer sees (flags, not rejections): a visit outside the store's
+opening hours, GPS far from the store, a submission long after the visit. Pure functions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from typing import Annotated
+
+import msgspec
+from msgspec import Meta
+
+from ..book.models import Checklist, ChoiceItem, Item, NumberItem, ScaleItem, Store, YesNoItem
+from ..errors import FieldError
+from .hours import status_at
+from .scoring import Answer, item_failed, item_score
+
+GPS_TOLERANCE_M = 300
+LATE_AFTER = dt.timedelta(hours=24)
+
+
+class Gps(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    lat: Annotated[float, Meta(ge=-90, le=90)]
+    lon: Annotated[float, Meta(ge=-180, le=180)]
+    accuracy_m: Annotated[float, Meta(ge=0)] | None = None
+
+
+class AuditSubmission(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    """The whole audit, sent with PUT under a client-generated UUID."""
+
+    visit_id: str
+    started_at: dt.datetime
+    finished_at: dt.datetime
+    answers: list[Answer]
+    gps: Gps | None = None
+    staff_observed: Annotated[str, Meta(max_length=200)] = ""
+    comment: Annotated[str, Meta(max_length=4000)] = ""
+
+
+class Flag(msgspec.Struct, frozen=True, kw_only=True):
+    code: str  # outside_hours | far_from_store | late_submission
+    detail: str
+
+
+def check_submission(checklist: Checklist, version: int, audit: AuditSubmission) -> list[FieldError]:
+    """Every way `audit` breaks `checklist` (version `version`), one error per place."""
+    errors: list[FieldError] = []
+    for name in ("started_at", "finished_at"):
+        if getattr(audit, name).tzinfo is None:
+            errors.append(FieldError(f"$.{name}", "give a time zone offset, e.g. 2026-11-24T10:30:00+01:00"))
+    if not errors and audit.finished_at < audit.started_at:
+        errors.append(FieldError("$.finished_at", "finished before it started"))
+    items = {item.id: item for stage in checklist.stages for item in stage.items}
+    seen: dict[str, int] = {}
+    for index, answer in enumerate(audit.answers):
+        path = f"$.answers[{index}]"
+        item = items.get(answer.item)
+        if item is None:
+            errors.append(FieldError(f"{path}.item", f"no item '{answer.item}' in {checklist.id} version {version}"))
+            continue
+        if answer.item in seen:
+            errors.append(FieldError(f"{path}.item", f"'{answer.item}' is answered twice (also answers[{seen[answer.item]}])"))
+            continue
+        seen[answer.item] = index
+        errors += _check_answer(item, answer, path)
+    missing = [item_id for item_id in items if item_id not in seen]
+    if missing:
+        errors.append(FieldError("$.answers", f"not answered: {', '.join(missing)}"))
+    return errors
+
+
+def _check_answer(item: Item, answer: Answer, path: str) -> list[FieldError]:
+    if answer.na:
+        if not item.na_allowed:
+            return [FieldError(f"{path}.na", "this item cannot be answered N/A")]
+        if answer.value is not None:
+            return [FieldError(f"{path}.value", "an N/A answer has no value")]
+        return []
+    problem = _value_problem(item, answer.value)
+    if problem:
+        return [FieldError(f"{path}.value", problem)]
+    if item.evidence == "comment" and not answer.comment.strip() and item_failed(item, item_score(item, answer.value)):
+        return [FieldError(f"{path}.comment", "a comment is required when this item fails")]
+    return []
+
+
+def _value_problem(item: Item, value: object) -> str | None:
+    number = isinstance(value, int | float) and not isinstance(value, bool)
+    if isinstance(item, YesNoItem):
+        return None if isinstance(value, bool) else "answer true or false"
+    if isinstance(item, ScaleItem):
+        ok = number and float(value).is_integer() and item.min <= value <= item.max
+        return None if ok else f"answer a whole number from {item.min} to {item.max}"
+    if isinstance(item, NumberItem):
+        return None if number and value >= 0 and math.isfinite(value) else "answer a number, 0 or more"
+    if isinstance(item, ChoiceItem):
+        ids = [choice.id for choice in item.choices]
+        return None if value in ids else f"answer one of: {', '.join(ids)}"
+    return "unknown item kind"
+
+
+def missing_evidence(checklist: Checklist, answers: list[Answer], photographed: set[str]) -> list[str]:
+    """Failed items whose rule wants a photo that has not been uploaded yet."""
+    items = {item.id: item for stage in checklist.stages for item in stage.items}
+    return [
+        answer.item
+        for answer in answers
+        if not answer.na
+        and (item := items.get(answer.item)) is not None
+        and item.evidence == "photo"
+        and item_failed(item, item_score(item, answer.value))
+        and answer.item not in photographed
+    ]
+
+
+def proof_of_visit_flags(store: Store, audit: AuditSubmission, submitted_at: dt.datetime) -> list[Flag]:
+    flags = []
+    closed = [t for t in (audit.started_at, audit.finished_at) if not status_at(store, t).open_now]
+    if closed:
+        local = status_at(store, closed[0]).local_time
+        flags.append(Flag(code="outside_hours", detail=f"the store was closed at {local:%Y-%m-%d %H:%M} local time"))
+    if audit.gps and store.coordinates:
+        distance = distance_m(audit.gps.lat, audit.gps.lon, store.coordinates.lat, store.coordinates.lon)
+        if distance > GPS_TOLERANCE_M:
+            flags.append(Flag(code="far_from_store", detail=f"GPS {distance:.0f} m from the store (over {GPS_TOLERANCE_M} m)"))
+    delay = submitted_at - audit.finished_at
+    if delay > LATE_AFTER:
+        flags.append(Flag(code="late_submission", detail=f"submitted {delay.total_seconds() / 3600:.0f} h after the visit"))
+    return flags
+
+
+def distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in metres (haversine, mean Earth radius)."""
+    phi1, phi2 = math.radians(lat1), math.radians(lat2)
+    dphi, dlmb = phi2 - phi1, math.radians(lon2 - lon1)
+    a = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlmb / 2) ** 2
+    return 2 * 6_371_000 * math.asin(math.sqrt(a))

@@ -1,0 +1,85 @@
+"""A checklist version resolved into one language: what an auditor's phone downloads and caches."""
+
+from __future__ import annotations
+
+import msgspec
+
+from ..book.i18n import pick
+from ..book.models import Checklist, ChoiceItem, Item, NumberItem, ScaleItem
+
+
+class ChoiceView(msgspec.Struct, frozen=True, kw_only=True):
+    id: str
+    label: str
+    points: float
+
+
+class ItemView(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):
+    id: str
+    kind: str
+    text: str
+    guidance: str
+    weight: float
+    critical: bool
+    na_allowed: bool
+    evidence: str  # required when the item fails: none | photo | comment
+    min: int | None = None
+    max: int | None = None
+    target: float | None = None
+    rule: str | None = None
+    unit: str | None = None
+    choices: list[ChoiceView] | None = None
+
+
+class StageView(msgspec.Struct, frozen=True, kw_only=True):
+    id: str
+    title: str
+    expected_result: str
+    weight: float
+    items: list[ItemView]
+
+
+class ChecklistView(msgspec.Struct, frozen=True, kw_only=True):
+    id: str
+    version: int
+    hash: str
+    language: str
+    title: str
+    channel: str
+    reviewed: str
+    critical_cap: str
+    stages: list[StageView]
+
+
+def checklist_view(checklist: Checklist, version: int, digest: str, lang: str, default: str) -> ChecklistView:
+    def text(value) -> str:
+        return pick(value, lang, default)
+
+    def item_view(item: Item) -> ItemView:
+        extra: dict = {}
+        if isinstance(item, ScaleItem):
+            extra = {"min": item.min, "max": item.max}
+        elif isinstance(item, NumberItem):
+            extra = {"target": item.target, "rule": item.rule, "unit": text(item.unit)}
+        elif isinstance(item, ChoiceItem):
+            extra = {"choices": [ChoiceView(id=c.id, label=text(c.label), points=c.points) for c in item.choices]}
+        return ItemView(
+            id=item.id, kind=item.kind, text=text(item.text), guidance=text(item.guidance), weight=item.weight,
+            critical=item.critical, na_allowed=item.na_allowed, evidence=item.evidence, **extra,
+        )
+
+    return ChecklistView(
+        id=checklist.id,
+        version=version,
+        hash=digest,
+        language=lang,
+        title=text(checklist.title),
+        channel=checklist.channel,
+        reviewed=checklist.reviewed.isoformat(),
+        critical_cap=checklist.critical_cap,
+        stages=[
+            StageView(id=s.id, title=text(s.title), expected_result=text(s.expected_result), weight=s.weight,
+                      items=[item_view(i) for i in s.items])
+            for s in checklist.stages
+        ],
+    )

@@ -1,0 +1,111 @@
+"""Accounts: users (admin), enrolment codes (admin), device tokens (admin or their owner), and the
+public exchange of a one-time code for a device token (rate limited)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+import msgspec
+from litestar import Controller, delete, get, post
+from litestar.di import NamedDependency
+from litestar.exceptions import PermissionDeniedException
+from litestar.params import FromPath, JSONBody
+from msgspec import Meta
+
+from ..store import accounts
+from ..store.accounts import IssuedToken, Role, TokenInfo, User
+from .auth import require
+from .context import Context
+
+Name = Annotated[str, Meta(pattern=r"^[a-z0-9][a-z0-9._-]{1,39}$", description="login name: lower case, 2-40 characters")]
+
+
+class NewUser(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    name: Name
+    role: Role
+    display_name: Annotated[str, Meta(max_length=100)] = ""
+    stores: list[str] = []
+    all_stores: bool = False
+    language: str | None = None
+
+
+class EnrolmentAnswer(msgspec.Struct, frozen=True, kw_only=True):
+    user: str
+    code: str
+    url: str  # what the enrolment QR code carries
+    expires_at: dt.datetime
+
+
+class NewEnrolment(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    hours: Annotated[int, Meta(ge=1, le=24 * 7)] = accounts.ENROLMENT_HOURS
+
+
+class DeviceRequest(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    code: Annotated[str, Meta(min_length=8, max_length=64)]
+    device: Annotated[str, Meta(min_length=1, max_length=100)]
+
+
+def enrolment_url(public_url: str, code: str) -> str:
+    return f"{public_url.rstrip('/')}/enrol?code={code}"
+
+
+class AccountsController(Controller):
+    path = "/api/v1"
+    tags = ["accounts"]
+
+    @post("/users", guards=[require("admin")], summary="Create a user (admin)", sync_to_thread=True)
+    def create_user(self, context: NamedDependency[Context], data: JSONBody[NewUser]) -> User:
+        return accounts.add_user(
+            context.database,
+            data.name,
+            data.role,
+            display_name=data.display_name,
+            stores=data.stores,
+            all_stores=data.all_stores,
+            language=data.language,
+            known_stores=set(context.book.stores_by_id),
+        )
+
+    @get("/users", guards=[require("admin")], summary="Every user (admin)", sync_to_thread=True)
+    def users(self, context: NamedDependency[Context]) -> list[User]:
+        return accounts.list_users(context.database)
+
+    @post("/users/{name:str}/enrolments", guards=[require("admin")], summary="A one-time enrolment code (admin)", sync_to_thread=True)
+    def enrol(self, context: NamedDependency[Context], name: FromPath[str], data: JSONBody[NewEnrolment | None] = None) -> EnrolmentAnswer:
+        user = accounts.find_user(context.database, name)
+        enrolment = accounts.start_enrolment(context.database, user, (data or NewEnrolment()).hours, context.now)
+        url = enrolment_url(context.settings.public_url, enrolment.code)
+        return EnrolmentAnswer(user=user.name, code=enrolment.code, url=url, expires_at=enrolment.expires_at)
+
+    @get("/users/{name:str}/tokens", guards=[require("admin")], summary="A user's device tokens (admin)", sync_to_thread=True)
+    def user_tokens(self, context: NamedDependency[Context], name: FromPath[str]) -> list[TokenInfo]:
+        return accounts.list_tokens(context.database, accounts.find_user(context.database, name))
+
+    @get("/me", summary="Who this token belongs to", sync_to_thread=False)
+    def me(self, context: NamedDependency[Context]) -> User:
+        return context.user
+
+    @get("/me/tokens", summary="My device tokens", sync_to_thread=True)
+    def my_tokens(self, context: NamedDependency[Context]) -> list[TokenInfo]:
+        return accounts.list_tokens(context.database, context.user)
+
+    @delete("/tokens/{token_id:str}", summary="Revoke a device token (admin, or its owner)", sync_to_thread=True)
+    def revoke(self, context: NamedDependency[Context], token_id: FromPath[str]) -> None:
+        owner = accounts.token_owner(context.database, token_id)
+        if owner is None:
+            accounts.revoke_token(context.database, token_id)  # raises NotFound
+        if context.user.role != "admin" and owner != context.user.id:
+            raise PermissionDeniedException("only an admin or the token's owner can revoke it")
+        accounts.revoke_token(context.database, token_id, context.now)
+
+
+class DevicesController(Controller):
+    """Public: a phone trades the one-time code from its enrolment QR code for a device token."""
+
+    path = "/api/v1/devices"
+    tags = ["accounts"]
+
+    @post("/", summary="Exchange an enrolment code for a device token (shown once)", sync_to_thread=True)
+    def enrol_device(self, context: NamedDependency[Context], data: JSONBody[DeviceRequest]) -> IssuedToken:
+        return accounts.redeem_enrolment(context.database, data.code, data.device, context.now)

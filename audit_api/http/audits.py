@@ -1,0 +1,31 @@
+"""`PUT /api/v1/audits/{uuid}`: an auditor's whole audit, idempotent by the client's UUID.
+
+201 when stored, 200 with the same result for a replay of the same body, 409 for another body under
+an accepted id, 422 with one error per broken rule (in the API's error shape). The answer is sent
+only after the audit is committed to disk.
+"""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from litestar import Controller, Response, put
+from litestar.di import NamedDependency
+from litestar.params import FromPath, JSONBody
+
+from ..domain.audits import AuditSubmission
+from ..store import visits
+from ..store.visits import AuditResult
+from .auth import require
+from .context import Context
+
+
+class AuditsController(Controller):
+    path = "/api/v1/audits"
+    tags = ["visits"]
+    guards = [require("auditor")]
+
+    @put("/{audit_id:uuid}", summary="Submit (or retry) a whole audit", sync_to_thread=True)
+    def submit(self, context: NamedDependency[Context], audit_id: FromPath[UUID], data: JSONBody[AuditSubmission]) -> Response[AuditResult]:
+        result, created = visits.submit_audit(context.database, context.book, context.user, str(audit_id), data, context.now)
+        return Response(result, status_code=201 if created else 200)

@@ -1,0 +1,33 @@
+"""What a signed-in request works with, handed to handlers as one dependency.
+
+One dependency rather than several: Litestar resolves several dependencies of a handler in an anyio
+task group, which costs more than most of these handlers' own work (measured in `bench/`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import msgspec
+
+from ..book import Book, negotiate
+from ..config import Settings
+from ..store import Database
+from ..store.accounts import User
+from ..store.blobs import BlobStore
+
+
+class Context(msgspec.Struct, frozen=True, kw_only=True):
+    database: Database
+    book: Book  # the published book, as of this request
+    now: dt.datetime  # the instant of this request
+    user: User | None  # set on every signed-in route by the token middleware; None on public routes
+    blobs: BlobStore
+    settings: Settings
+
+
+def language_for(context: Context, explicit: str | None, accept: str | None) -> str:
+    """The caller's language: `?lang=`, else their profile's, else Accept-Language, else the default."""
+    chain = context.book.chain
+    preferred = explicit if explicit in chain.languages else (context.user.language if context.user else None)
+    return negotiate(chain.languages, chain.default_language, explicit=preferred, accept=accept)
