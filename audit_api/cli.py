@@ -5,6 +5,9 @@
     audit db migrate       bring the database schema up to date
     audit schema           regenerate the book's JSON Schemas
     audit serve            run the HTTP server
+    audit users add        create an admin, manager or auditor
+    audit users enrol      a one-time enrolment QR code for a user's phone
+    audit users list       every user
 """
 
 from __future__ import annotations
@@ -22,7 +25,9 @@ from .book import check_book
 from .book.schema import write_schemas
 from .config import Settings
 from .errors import AuditError
-from .store import Database, migrate, publish
+from .http.accounts import enrolment_url
+from .qr import qr_text, write_qr_png
+from .store import Database, accounts, current_book, migrate, publish
 
 
 def _settings_options(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -110,6 +115,71 @@ def schema(settings: Settings) -> None:
     """Regenerate the JSON Schemas of the book's files (commit them)."""
     changed = write_schemas(settings.book_path)
     click.echo("\n".join(f"wrote {path}" for path in changed) or "schemas are current")
+
+
+@main.group()
+def users() -> None:
+    """Accounts: admins, managers (of all stores or some) and auditors."""
+
+
+def _database(settings: Settings) -> Database:
+    database = Database(settings.db_path)
+    migrate(database)
+    return database
+
+
+@users.command("add")
+@_settings_options
+@click.argument("name")
+@click.option("--role", type=click.Choice(["admin", "manager", "auditor"]), required=True)
+@click.option("--display-name", default="", help="the name shown on reports")
+@click.option("--store", "stores", multiple=True, help="a store a manager looks after (repeat)")
+@click.option("--all-stores", is_flag=True, help="a manager of every store")
+@click.option("--language", help="preferred language for checklists and reports")
+def users_add(settings: Settings, name: str, role: str, display_name: str, stores: tuple[str, ...], all_stores: bool, language: str | None) -> None:
+    """Create a user."""
+    database = _database(settings)
+    try:
+        known = set(current_book(database).stores_by_id)
+    except AuditError:
+        known = None
+    try:
+        user = accounts.add_user(
+            database, name, role, display_name=display_name, stores=list(stores), all_stores=all_stores,
+            language=language, known_stores=known,
+        )
+    except AuditError as exc:
+        raise click.ClickException(str(exc)) from None
+    scope = " of every store" if user.all_stores else (f" of {', '.join(user.stores)}" if user.stores else "")
+    click.echo(f"added {user.role} {user.name}{scope}")
+
+
+@users.command("enrol")
+@_settings_options
+@click.argument("name")
+@click.option("--hours", type=int, default=accounts.ENROLMENT_HOURS, show_default=True, help="how long the code lasts")
+@click.option("--png", "png_path", type=click.Path(path_type=Path), help="where to write the QR code [var/enrol/NAME.png]")
+def users_enrol(settings: Settings, name: str, hours: int, png_path: Path | None) -> None:
+    """Print a one-time enrolment QR code for NAME's phone, and write it as a PNG."""
+    database = _database(settings)
+    try:
+        enrolment = accounts.start_enrolment(database, accounts.find_user(database, name), hours)
+    except AuditError as exc:
+        raise click.ClickException(str(exc)) from None
+    url = enrolment_url(settings.public_url, enrolment.code)
+    png_path = png_path or settings.db_path.parent / "enrol" / f"{name}.png"
+    write_qr_png(url, png_path)
+    click.echo(qr_text(url))
+    click.echo(f"{url}\nscan within {hours} h (until {enrolment.expires_at:%Y-%m-%d %H:%M} UTC); also written to {png_path}")
+
+
+@users.command("list")
+@_settings_options
+def users_list(settings: Settings) -> None:
+    """Every user, with role and stores."""
+    for user in accounts.list_users(_database(settings)):
+        scope = "all stores" if user.all_stores else ", ".join(user.stores)
+        click.echo(f"{user.name:20} {user.role:8} {scope}")
 
 
 @main.command()

@@ -52,3 +52,43 @@ def make_client(database: Database, clock_at: dt.datetime = NOON_TUESDAY, **sett
 def client(loaded: Database) -> Iterator[TestClient]:
     with make_client(loaded) as test_client:
         yield test_client
+
+
+# --- signed-in actors -------------------------------------------------------------------------
+
+from dataclasses import dataclass  # noqa: E402
+
+from audit_api.store import accounts  # noqa: E402
+
+STORE_X, STORE_Y = "sarajevo-ferhadija", "moskva-arbat"
+
+
+@dataclass
+class Actor:
+    name: str
+    user: accounts.User | None
+    headers: dict[str, str]
+
+
+def enrol(database: Database, user: accounts.User, device: str = "phone") -> str:
+    """A real device token, through the real one-time code exchange."""
+    code = accounts.start_enrolment(database, user).code
+    return accounts.redeem_enrolment(database, code, device).token
+
+
+def make_actor(database: Database, name: str, role: str, **options: object) -> Actor:
+    user = accounts.add_user(database, name, role, **options)
+    return Actor(name, user, {"Authorization": f"Bearer {enrol(database, user)}"})
+
+
+@pytest.fixture
+def actors(loaded: Database) -> dict[str, Actor]:
+    """Anonymous, auditors A and B, managers of store X and of store Y, an admin."""
+    return {
+        "anonymous": Actor("anonymous", None, {}),
+        "auditor_a": make_actor(loaded, "auditor-a", "auditor", language="bs"),
+        "auditor_b": make_actor(loaded, "auditor-b", "auditor"),
+        "manager_x": make_actor(loaded, "manager-x", "manager", stores=[STORE_X]),
+        "manager_y": make_actor(loaded, "manager-y", "manager", stores=[STORE_Y]),
+        "admin": make_actor(loaded, "admin", "admin"),
+    }

@@ -1,0 +1,135 @@
+"""Who may do what: every endpoint against every kind of caller, each case on a fresh database.
+
+Callers: anonymous, auditor A (the visit's auditor), auditor B, the manager of store X (the visit's
+store), the manager of store Y, and an admin. 401: no or bad token; 403: the wrong role; 404: a
+resource the caller may not know exists (another auditor's visit, an upcoming visit to one's store).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import uuid
+from collections.abc import Callable
+
+import pytest
+from PIL import Image
+
+from audit_api.store import Database, accounts, visits
+from audit_api.store.blobs import BlobStore
+
+from .audit_helpers import assign, audit_body, submitted
+from .conftest import NOON_TUESDAY, STORE_X, Actor, make_client
+
+ACTORS = ["anonymous", "auditor_a", "auditor_b", "manager_x", "manager_y", "admin"]
+
+
+def png() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (8, 8), (200, 30, 30)).save(out, format="PNG")
+    return out.getvalue()
+
+
+def world(database: Database, actors: dict[str, Actor]) -> dict[str, str]:
+    a, admin = actors["auditor_a"].user, actors["admin"].user
+    upcoming = assign(database, a, admin)
+    done = submitted(database, a, admin)
+    data = png()
+    digest = BlobStore(database.path.parent / "evidence").put(data)
+    visits.add_evidence(database, a, done, "", digest, "image/png", len(data), "shelf.png")
+    token_b = accounts.list_tokens(database, actors["auditor_b"].user)[0].id
+    return {"upcoming": upcoming.id, "submitted": done.id, "sha": digest, "token_b": token_b, "store": STORE_X, "name": "auditor-b"}
+
+
+def _new_user() -> dict:
+    return {"json": {"name": "new-auditor", "role": "auditor"}}
+
+
+def _visit() -> dict:
+    return {"json": {"store_id": STORE_X, "checklist_id": "phone-call", "auditor": "auditor-b",
+                     "window_start": "2026-12-01", "window_end": "2026-12-05", "scenario": "Ask for a call-back."}}
+
+
+def _device(database: Database) -> dict:
+    code = accounts.start_enrolment(database, accounts.find_user(database, "auditor-b"), now=NOON_TUESDAY).code
+    return {"json": {"code": code, "device": "spare phone"}}
+
+
+Body = Callable[[Database, dict[str, str]], dict]
+#        method, path, request body, expected: anonymous, A, B, manager X, manager Y, admin
+MATRIX: list[tuple[str, str, Body | None, tuple[int, ...]]] = [
+    ("GET", "/healthz", None, (200, 200, 200, 200, 200, 200)),
+    ("GET", "/api/v1/stores", None, (200, 200, 200, 200, 200, 200)),
+    ("GET", "/api/v1/stores/{store}", None, (200, 200, 200, 200, 200, 200)),
+    ("GET", "/api/v1/faq", None, (200, 200, 200, 200, 200, 200)),
+    ("GET", "/api/v1/complaint-procedure", None, (200, 200, 200, 200, 200, 200)),
+    ("GET", "/api/v1/contacts", None, (200, 200, 200, 200, 200, 200)),
+    ("POST", "/api/v1/devices", lambda db, w: _device(db), (201, 201, 201, 201, 201, 201)),
+    ("POST", "/api/v1/users", lambda db, w: _new_user(), (401, 403, 403, 403, 403, 201)),
+    ("GET", "/api/v1/users", None, (401, 403, 403, 403, 403, 200)),
+    ("POST", "/api/v1/users/{name}/enrolments", None, (401, 403, 403, 403, 403, 201)),
+    ("GET", "/api/v1/users/{name}/tokens", None, (401, 403, 403, 403, 403, 200)),
+    ("GET", "/api/v1/me", None, (401, 200, 200, 200, 200, 200)),
+    ("GET", "/api/v1/me/tokens", None, (401, 200, 200, 200, 200, 200)),
+    ("DELETE", "/api/v1/tokens/{token_b}", None, (401, 403, 204, 403, 403, 204)),
+    ("POST", "/api/v1/visits", lambda db, w: _visit(), (401, 403, 403, 201, 403, 201)),
+    ("GET", "/api/v1/visits", None, (401, 200, 200, 200, 200, 200)),
+    ("GET", "/api/v1/visits/{upcoming}", None, (401, 200, 404, 404, 404, 200)),
+    ("GET", "/api/v1/visits/{submitted}", None, (401, 200, 404, 200, 404, 200)),
+    ("POST", "/api/v1/visits/{upcoming}/start", None, (401, 200, 404, 403, 403, 403)),
+    ("GET", "/api/v1/visits/{upcoming}/checklist", None, (401, 200, 404, 404, 404, 200)),
+    ("POST", "/api/v1/visits/{submitted}/review", lambda db, w: {"json": {"decision": "approve"}}, (401, 403, 403, 200, 404, 200)),
+    ("GET", "/api/v1/visits/{submitted}/history", None, (401, 200, 404, 200, 404, 200)),
+    ("GET", "/api/v1/visits/{submitted}/report", None, (401, 200, 404, 200, 404, 200)),
+    ("POST", "/api/v1/visits/{upcoming}/evidence", lambda db, w: {"files": {"file": ("shelf.png", png(), "image/png")}}, (401, 201, 404, 403, 403, 403)),
+    ("GET", "/api/v1/visits/{submitted}/evidence", None, (401, 200, 404, 200, 404, 200)),
+    ("GET", "/api/v1/visits/{submitted}/evidence/{sha}", None, (401, 200, 404, 200, 404, 200)),
+    ("PUT", "/api/v1/audits/{uuid}", lambda db, w: {"json": audit_body(w["upcoming"])}, (401, 201, 404, 403, 403, 403)),
+]
+CASES = [(m, p, b, actor, expected[i]) for m, p, b, expected in MATRIX for i, actor in enumerate(ACTORS)]
+
+
+@pytest.mark.parametrize(("method", "path", "body", "actor", "expected"), CASES, ids=[f"{c[0]} {c[1]} as {c[3]}" for c in CASES])
+def test_access(loaded: Database, actors: dict[str, Actor], method: str, path: str, body: Body | None, actor: str, expected: int) -> None:
+    ids = world(loaded, actors) | {"uuid": str(uuid.uuid4())}
+    with make_client(loaded) as client:
+        response = client.request(method, path.format(**ids), headers=actors[actor].headers, **(body(loaded, ids) if body else {}))
+    assert response.status_code == expected, response.text
+    if expected >= 400:
+        assert response.headers["content-type"] == "application/problem+json"
+
+
+def test_every_route_is_in_the_matrix(loaded: Database) -> None:
+    def shape(path: str) -> str:
+        return re.sub(r"\{[^}]*\}", "{}", path)
+
+    with make_client(loaded) as client:
+        routes = {
+            (method, shape(route.path))
+            for route in client.app.routes
+            for method in getattr(route, "methods", ())
+            if method not in ("HEAD", "OPTIONS") and not route.path.startswith("/schema")
+        }
+    covered = {(method, shape(path)) for method, path, _, _ in MATRIX}
+    assert routes - covered == set(), "routes without an authorization case"
+
+
+def test_a_revoked_token_stops_at_once(loaded: Database, actors: dict[str, Actor]) -> None:
+    with make_client(loaded) as client:
+        b = actors["auditor_b"].headers
+        assert client.get("/api/v1/me", headers=b).status_code == 200
+        token_id = client.get("/api/v1/me/tokens", headers=b).json()[0]["id"]
+        assert client.delete(f"/api/v1/tokens/{token_id}", headers=b).status_code == 204
+        refused = client.get("/api/v1/me", headers=b)
+    assert refused.status_code == 401
+    assert refused.json()["detail"] == "this token is unknown or revoked: enrol the device again"
+
+
+def test_lists_show_only_what_each_caller_may_see(loaded: Database, actors: dict[str, Actor]) -> None:
+    ids = world(loaded, actors)
+    seen = {}
+    with make_client(loaded) as client:
+        for name in ACTORS[1:]:
+            seen[name] = {v["id"] for v in client.get("/api/v1/visits", headers=actors[name].headers).json()}
+    both = {ids["upcoming"], ids["submitted"]}
+    assert seen == {"auditor_a": both, "auditor_b": set(), "manager_x": {ids["submitted"]}, "manager_y": set(), "admin": both}
