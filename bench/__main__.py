@@ -13,15 +13,17 @@ import subprocess
 import sys
 import tempfile
 import time
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 
-from audit_api.book import load_book
+from audit_api.book import Book, load_book
 from audit_api.store import Database, migrate, publish
 
 from .load import RequestFactory, Sample, load, request
+from .submissions import prepare_submissions, submission_bodies
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -38,10 +40,25 @@ def _constant(raw: bytes) -> RequestFactory:
 
 
 BARE_GET = _constant(request("GET", "/bench/bare"))
-TARGETS = [
-    Target("GET /api/v1/stores/{id}", _constant(request("GET", "/api/v1/stores/sarajevo-alta?lang=bs")), BARE_GET),
-    Target("GET /api/v1/stores", _constant(request("GET", "/api/v1/stores", headers={"Accept-Language": "ru"})), BARE_GET),
-]
+SUBMISSIONS = 40_000  # more than a run can send: every PUT is a new audit of a fresh visit
+
+
+def _targets(book: Book, token: str, visit_ids: list[str]) -> list[Target]:
+    auth = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    bodies = submission_bodies(book, visit_ids)
+    same_payload = next(submission_bodies(book, visit_ids[:1]))  # the baseline decodes the very same bytes
+
+    def submit() -> bytes:
+        return request("PUT", f"/api/v1/audits/{uuid.uuid4()}", next(bodies), auth)
+
+    def decode_only() -> bytes:
+        return request("PUT", f"/bench/decode/{uuid.uuid4()}", same_payload, auth)
+
+    return [
+        Target("GET /api/v1/stores/{id}", _constant(request("GET", "/api/v1/stores/sarajevo-alta?lang=bs")), BARE_GET),
+        Target("GET /api/v1/stores", _constant(request("GET", "/api/v1/stores", headers={"Accept-Language": "ru"})), BARE_GET),
+        Target("PUT /api/v1/audits/{uuid} (in-store, 36 items)", submit, decode_only),
+    ]
 
 
 def _free_port() -> int:
@@ -84,12 +101,15 @@ def main() -> None:
         db_path = Path(tmp) / "bench.db"
         database = Database(db_path)
         migrate(database)
-        publish(database, load_book(ROOT / "checklists"))
+        book = load_book(ROOT / "checklists")
+        publish(database, book)
+        token, visit_ids = prepare_submissions(database, book, SUBMISSIONS)
         database.close()
+        targets = _targets(book, token, visit_ids)
         port = _free_port()
         server = _start_server(db_path, port)
         try:
-            rows = [(t, *_measure(port, t, args.rounds, args.seconds, args.connections)) for t in TARGETS]
+            rows = [(t, *_measure(port, t, args.rounds, args.seconds, args.connections)) for t in targets]
         finally:
             server.terminate()
             server.wait(timeout=10)

@@ -7,11 +7,14 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from uuid import UUID
 
 import uvicorn
-from litestar import get
+from litestar import get, put
+from litestar.params import FromPath, JSONBody
 
 from audit_api.config import Settings
+from audit_api.domain.audits import AuditSubmission
 from audit_api.http import create_app
 
 
@@ -21,9 +24,16 @@ def bare() -> dict[str, bool]:
     return {"ok": True}
 
 
+@put("/bench/decode/{audit_id:uuid}", sync_to_thread=False, include_in_schema=False)
+def bare_decode(audit_id: FromPath[UUID], data: JSONBody[AuditSubmission]) -> dict[str, bool]:
+    """The baseline for submissions: Litestar decodes and validates the same payload, and stores nothing."""
+    return {"ok": True}
+
+
 def main(db: str, port: int) -> None:
     app = create_app(Settings(db_path=Path(db), public_rate_limit=10**9))
     app.register(bare)
+    app.register(bare_decode)
     uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
 
 

@@ -7,6 +7,7 @@ only after the audit is committed to disk.
 
 from __future__ import annotations
 
+import asyncio
 from uuid import UUID
 
 from litestar import Controller, Response, put
@@ -25,7 +26,10 @@ class AuditsController(Controller):
     tags = ["visits"]
     guards = [require("auditor")]
 
-    @put("/{audit_id:uuid}", summary="Submit (or retry) a whole audit", sync_to_thread=True)
-    def submit(self, context: NamedDependency[Context], audit_id: FromPath[UUID], data: JSONBody[AuditSubmission]) -> Response[AuditResult]:
-        result, created = visits.submit_audit(context.database, context.book, context.user, str(audit_id), data, context.now)
+    @put("/{audit_id:uuid}", summary="Submit (or retry) a whole audit")
+    async def submit(self, context: NamedDependency[Context], audit_id: FromPath[UUID], data: JSONBody[AuditSubmission]) -> Response[AuditResult]:
+        # Reads, validation and scoring are short and run here; the write waits for the group commit
+        # without holding a worker thread.
+        outcome = visits.prepare_audit(context.database, context.book, context.user, str(audit_id), data, context.now)
+        result, created = outcome if isinstance(outcome, tuple) else await asyncio.wrap_future(outcome)
         return Response(result, status_code=201 if created else 200)

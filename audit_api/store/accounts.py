@@ -157,6 +157,17 @@ def redeem_enrolment(database: Database, code: str, device: str, now: dt.datetim
 
 def authenticate(database: Database, token: str, now: dt.datetime | None = None) -> User | None:
     """The user behind a live token, or None (unknown, malformed, wrong secret or revoked)."""
+    found = lookup_token(database, token, now)
+    if found is None:
+        return None
+    user, stale = found
+    if stale:
+        touch_token(database, token, now)
+    return user
+
+
+def lookup_token(database: Database, token: str, now: dt.datetime | None = None) -> tuple[User, bool] | None:
+    """Read-only: the token's user, and whether its last use should be written down again."""
     token_id, _, secret = token.partition(".")
     if not token_id or not secret:
         return None
@@ -165,11 +176,13 @@ def authenticate(database: Database, token: str, now: dt.datetime | None = None)
     ).fetchone()
     if row is None or not hmac.compare_digest(row[1], _hash(secret)):
         return None
-    now = now or _now()
-    if row[2] is None or dt.datetime.fromisoformat(row[2]) < now - _TOUCH_EVERY:
-        with database.write() as db:
-            db.execute("UPDATE tokens SET last_used_at = ? WHERE id = ?", [now.isoformat(), token_id])
-    return get_user(database, row[0])
+    stale = row[2] is None or dt.datetime.fromisoformat(row[2]) < (now or _now()) - _TOUCH_EVERY
+    return get_user(database, row[0]), stale
+
+
+def touch_token(database: Database, token: str, now: dt.datetime | None = None) -> None:
+    with database.write() as db:
+        db.execute("UPDATE tokens SET last_used_at = ? WHERE id = ?", [(now or _now()).isoformat(), token.partition(".")[0]])
 
 
 def list_tokens(database: Database, user: User) -> list[TokenInfo]:
