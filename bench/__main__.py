@@ -115,12 +115,12 @@ def main() -> None:
             server.wait(timeout=10)
 
     print(f"\n{args.rounds} rounds x {args.seconds:g} s, {args.connections} connections, one server process")
-    header = f"{'endpoint':34} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} {'bare req/s':>11} {'ratio':>6}"
+    header = f"{'endpoint':48} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} {'bare req/s':>11} {'ratio':>6}"
     print(header)
     print("-" * len(header))
     for target, ours, base in rows:
         print(
-            f"{target.name:34} {ours.rate:8.0f} {ours.percentile(50) * 1000:8.2f} {ours.percentile(99) * 1000:8.2f}"
+            f"{target.name:48} {ours.rate:8.0f} {ours.percentile(50) * 1000:8.2f} {ours.percentile(99) * 1000:8.2f}"
             f" {ours.errors:7d} {base.rate:11.0f} {ours.rate / base.rate:6.2f}"
         )
     if any(ours.errors or base.errors for _, ours, base in rows):

@@ -265,6 +265,7 @@ def prepare_audit(
     stamp = now.isoformat()
 
     def store(db) -> tuple[AuditResult, bool]:
+        db = db.conn  # the raw connection: this job runs for every submission, inside the group commit
         replay = _stored(db, audit_id)  # a concurrent retry may have won the race
         if replay is not None:
             return _same_or_conflict(replay, audit.visit_id, body_hash), False
