@@ -7,14 +7,23 @@ task group, which costs more than most of these handlers' own work (measured in 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated
 
 import msgspec
+from litestar.params import HeaderParameter, QueryParameter
 
 from ..book import Book, negotiate
 from ..config import Settings
 from ..store import Database
 from ..store.accounts import User
 from ..store.blobs import BlobStore
+
+
+Lang = Annotated[
+    str | None,
+    QueryParameter(name="lang", description="language code; else the user's language; else Accept-Language; else the default"),
+]
+AcceptLanguage = Annotated[str | None, HeaderParameter(name="Accept-Language")]
 
 
 class Context(msgspec.Struct, frozen=True, kw_only=True):

@@ -11,11 +11,10 @@ import datetime as dt
 from typing import Annotated
 
 import msgspec
-from litestar import Controller, Request, Response, get
+from litestar import Controller, Response, get
 from litestar.di import NamedDependency
-from litestar.params import FromPath, HeaderParameter, QueryParameter
+from litestar.params import FromPath, QueryParameter
 
-from ..book import Book, negotiate
 from ..domain.public import (
     PublicComplaintProcedure,
     PublicContact,
@@ -27,12 +26,8 @@ from ..domain.public import (
     public_store,
 )
 from ..errors import NotFound
-from .context import Context
+from .context import AcceptLanguage, Context, Lang, language_for
 
-Lang = Annotated[
-    str | None, QueryParameter(name="lang", description="language code; else Accept-Language; else the default")
-]
-AcceptLanguage = Annotated[str | None, HeaderParameter(name="Accept-Language")]
 City = Annotated[str | None, QueryParameter(name="city", description="only stores in this city")]
 
 
@@ -62,10 +57,6 @@ class ContactsAnswer(msgspec.Struct, frozen=True):
     contacts: list[PublicContact]
 
 
-def _language(book: Book, lang: str | None, accept: str | None) -> str:
-    return negotiate(book.chain.languages, book.chain.default_language, explicit=lang, accept=accept)
-
-
 def _answer(content: object, lang: str) -> Response:
     return Response(content, headers={"Content-Language": lang, "Vary": "Accept-Language"})
 
@@ -84,7 +75,7 @@ class PublicController(Controller):
         city: City = None,
     ) -> Response[StoreList]:
         book = context.book
-        language = _language(book, lang, accept_language)
+        language = language_for(context, lang, accept_language)
         stores = [
             public_store(book, store, language, context.now)
             for store in book.stores
@@ -104,7 +95,7 @@ class PublicController(Controller):
         store = book.stores_by_id.get(store_id)
         if store is None:
             raise NotFound(f"no store '{store_id}'")
-        language = _language(book, lang, accept_language)
+        language = language_for(context, lang, accept_language)
         return _answer(StoreAnswer(language=language, store=public_store(book, store, language, context.now)), language)
 
     @get("/faq", summary="The FAQ, grouped by topic", sync_to_thread=False)
@@ -112,7 +103,7 @@ class PublicController(Controller):
         self, context: NamedDependency[Context], lang: Lang = None, accept_language: AcceptLanguage = None
     ) -> Response[FaqAnswer]:
         book = context.book
-        language = _language(book, lang, accept_language)
+        language = language_for(context, lang, accept_language)
         return _answer(FaqAnswer(language=language, topics=public_faq(book, language)), language)
 
     @get("/complaint-procedure", summary="How complaints are handled, with the response targets", sync_to_thread=False)
@@ -120,7 +111,7 @@ class PublicController(Controller):
         self, context: NamedDependency[Context], lang: Lang = None, accept_language: AcceptLanguage = None
     ) -> Response[ComplaintProcedureAnswer]:
         book = context.book
-        language = _language(book, lang, accept_language)
+        language = language_for(context, lang, accept_language)
         procedure = public_complaint_procedure(book, language)
         return _answer(ComplaintProcedureAnswer(language=language, procedure=procedure), language)
 
@@ -129,6 +120,6 @@ class PublicController(Controller):
         self, context: NamedDependency[Context], lang: Lang = None, accept_language: AcceptLanguage = None
     ) -> Response[ContactsAnswer]:
         book = context.book
-        language = _language(book, lang, accept_language)
+        language = language_for(context, lang, accept_language)
         answer = ContactsAnswer(language=language, chain=book.chain.name, contacts=public_contacts(book, language))
         return _answer(answer, language)

@@ -8,17 +8,16 @@ from __future__ import annotations
 
 import base64
 from pathlib import Path
-from typing import Annotated
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from litestar import Controller, Response, get
 from litestar.di import NamedDependency
-from litestar.params import FromPath, HeaderParameter, QueryParameter
+from litestar.params import FromPath
 
 from ..book import pick
 from ..store import accounts, visits
 from .auth import require
-from .context import Context, language_for
+from .context import AcceptLanguage, Context, Lang, language_for
 from .labels import labels
 
 _templates = Environment(
@@ -44,8 +43,8 @@ class ReportController(Controller):
         self,
         context: NamedDependency[Context],
         visit_id: FromPath[str],
-        lang: Annotated[str | None, QueryParameter(name="lang")] = None,
-        accept_language: Annotated[str | None, HeaderParameter(name="Accept-Language")] = None,
+        lang: Lang = None,
+        accept_language: AcceptLanguage = None,
     ) -> Response[str]:
         return Response(render_report(context, visit_id, language_for(context, lang, accept_language)), media_type="text/html")
 

@@ -23,10 +23,8 @@ from ..domain.scoring import Score
 from ..store import accounts, visits
 from ..store.visits import Decision, Event, Visit
 from .auth import require
-from .context import Context, language_for
+from .context import AcceptLanguage, Context, Lang, language_for
 
-Lang = Annotated[str | None, QueryParameter(name="lang", description="language code; else the user's; else Accept-Language")]
-AcceptLanguage = Annotated[str | None, HeaderParameter(name="Accept-Language")]
 IfNoneMatch = Annotated[str | None, HeaderParameter(name="If-None-Match")]
 CHECKLIST_MAX_AGE = 7 * 24 * 3600  # a visit's checklist version never changes: phones may keep it for days
 
