@@ -7,6 +7,8 @@
     AUDIT_MAX_BODY_BYTES     largest request body accepted    1000000
     AUDIT_EVIDENCE_MAX_BYTES largest evidence file (photo, receipt)  10000000
     AUDIT_PUBLIC_URL         how phones and customers reach this server (QR codes)  http://127.0.0.1:8000
+    AUDIT_FORM_RATE_LIMIT    customers' form posts a minute, per address and store  10
+    AUDIT_SECRET             the key that signs QR links        (else var/secret.key, made on first use)
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     max_body_bytes: int = 1_000_000
     evidence_max_bytes: int = 10_000_000
     public_url: str = "http://127.0.0.1:8000"
+    form_rate_limit: int = 10
 
     @property
     def evidence_dir(self) -> Path:
@@ -45,6 +48,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             "max_body_bytes": "AUDIT_MAX_BODY_BYTES",
             "evidence_max_bytes": "AUDIT_EVIDENCE_MAX_BYTES",
             "public_url": "AUDIT_PUBLIC_URL",
+            "form_rate_limit": "AUDIT_FORM_RATE_LIMIT",
         }
         values = {field: env[var] for field, var in names.items() if env.get(var)}
         values |= {k: v for k, v in overrides.items() if v is not None}

@@ -7,6 +7,7 @@ resource the caller may not know exists (another auditor's visit, an upcoming vi
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 import uuid
@@ -15,10 +16,13 @@ from collections.abc import Callable
 import pytest
 from PIL import Image
 
-from audit_api.store import Database, accounts, visits
+from audit_api.domain.forms import ComplaintForm
+from audit_api.domain.links import link_token
+from audit_api.store import Database, accounts, feedback, visits
 from audit_api.store.blobs import BlobStore
+from audit_api.store.secret import instance_secret
 
-from .audit_helpers import assign, audit_body, submitted
+from .audit_helpers import BOOK, assign, audit_body, submitted
 from .conftest import NOON_TUESDAY, STORE_X, Actor, make_client
 
 ACTORS = ["anonymous", "auditor_a", "auditor_b", "manager_x", "manager_y", "admin"]
@@ -38,7 +42,13 @@ def world(database: Database, actors: dict[str, Actor]) -> dict[str, str]:
     digest = BlobStore(database.path.parent / "evidence").put(data)
     visits.add_evidence(database, a, done, "", digest, "image/png", len(data), "shelf.png")
     token_b = accounts.list_tokens(database, actors["auditor_b"].user)[0].id
-    return {"upcoming": upcoming.id, "submitted": done.id, "sha": digest, "token_b": token_b, "store": STORE_X, "name": "auditor-b"}
+    complaint = ComplaintForm(store_id=STORE_X, happened_on=dt.date(2026, 11, 20), what="Rude at the till.", desired="apology", contact=None)
+    ticket = feedback.file_complaint(database, BOOK, complaint, "en", NOON_TUESDAY)
+    link = link_token(instance_secret(database.path), STORE_X, "checkout")
+    return {
+        "upcoming": upcoming.id, "submitted": done.id, "sha": digest, "token_b": token_b, "store": STORE_X,
+        "name": "auditor-b", "ticket": ticket, "link": link,
+    }
 
 
 def _new_user() -> dict:
@@ -85,7 +95,21 @@ MATRIX: list[tuple[str, str, Body | None, tuple[int, ...]]] = [
     ("GET", "/api/v1/visits/{submitted}/evidence", None, (401, 200, 404, 200, 404, 200)),
     ("GET", "/api/v1/visits/{submitted}/evidence/{sha}", None, (401, 200, 404, 200, 404, 200)),
     ("PUT", "/api/v1/audits/{uuid}", lambda db, w: {"json": audit_body(w["upcoming"])}, (401, 201, 404, 403, 403, 403)),
+    ("GET", "/s/{link}", None, (200, 200, 200, 200, 200, 200)),
+    ("POST", "/s/{link}", lambda db, w: {"data": {"recommend": "9", "satisfied": "5"}}, (200, 200, 200, 200, 200, 200)),
+    ("GET", "/complaint", None, (200, 200, 200, 200, 200, 200)),
+    ("POST", "/complaint", lambda db, w: {"data": _complaint_form()}, (200, 200, 200, 200, 200, 200)),
+    ("GET", "/complaint/status/{ticket}", None, (200, 200, 200, 200, 200, 200)),
+    ("GET", "/complaint/status", lambda db, w: {"params": {"ticket": w["ticket"]}}, (200, 200, 200, 200, 200, 200)),
+    ("GET", "/api/v1/complaints", None, (401, 403, 403, 200, 200, 200)),
+    ("GET", "/api/v1/complaints/{ticket}", None, (401, 403, 403, 200, 404, 200)),
+    ("POST", "/api/v1/complaints/{ticket}/transitions", lambda db, w: {"json": {"to": "acknowledged"}}, (401, 403, 403, 200, 404, 200)),
+    ("GET", "/api/v1/metrics", None, (401, 403, 403, 200, 200, 200)),
 ]
+
+
+def _complaint_form() -> dict:
+    return {"store": STORE_X, "happened_on": "2026-11-20", "what": "The fitting room was dirty.", "desired": "apology"}
 CASES = [(m, p, b, actor, expected[i]) for m, p, b, expected in MATRIX for i, actor in enumerate(ACTORS)]
 
 

@@ -10,6 +10,7 @@ import datetime as dt
 from collections.abc import Callable
 
 from litestar import Litestar, Request, Router
+from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
@@ -20,13 +21,17 @@ from .. import __version__
 from ..config import Settings
 from ..errors import SchemaNotCurrent
 from ..store import Database, pending
+from ..domain.links import LinkIndex
 from ..store.blobs import BlobStore
+from ..store.secret import instance_secret
 from .accounts import AccountsController, DevicesController
 from .audits import AuditsController
 from .auth import TokenAuthMiddleware
 from .book_cache import BookCache
 from .context import Context
 from .evidence import MULTIPART_OVERHEAD, EvidenceController
+from .feedback_api import ComplaintsController, MetricsController
+from .pages import FeedbackPages
 from .health import healthz
 from .limits import RateLimit, RateLimitMiddleware
 from .problems import EXCEPTION_HANDLERS
@@ -53,6 +58,8 @@ def create_app(
         raise SchemaNotCurrent(f"the database {database.path} needs migrating ({', '.join(missing)}): run `audit db migrate`")
     books = BookCache(database)
     blobs = BlobStore(settings.evidence_dir)
+    links = LinkIndex(instance_secret(settings.db_path))
+    form_limit = RateLimit(settings.form_rate_limit, period=60.0)
 
     def provide_context(request: Request) -> Context:
         return Context(
@@ -62,10 +69,12 @@ def create_app(
             user=request.scope.get("user"),
             blobs=blobs,
             settings=settings,
+            links=links,
+            form_limit=form_limit,
         )
 
     public_limit = RateLimitMiddleware(RateLimit(settings.public_rate_limit, period=60.0))
-    public = Router(path="/", route_handlers=[PublicController, DevicesController], middleware=[public_limit])
+    public = Router(path="/", route_handlers=[PublicController, DevicesController, FeedbackPages], middleware=[public_limit])
     token_auth = DefineMiddleware(TokenAuthMiddleware, database=database)
     signed_in = Router(
         path="/",
@@ -74,6 +83,8 @@ def create_app(
             VisitsController,
             AuditsController,
             ReportController,
+            ComplaintsController,
+            MetricsController,
         ],
         middleware=[token_auth],
         security=[{"device_token": []}],
@@ -105,5 +116,6 @@ def create_app(
             ),
         ),
         on_shutdown=[database.close] if owned else [],
+        state=State({"books": books}),
         debug=False,
     )

@@ -14,9 +14,11 @@ from litestar.params import HeaderParameter, QueryParameter
 
 from ..book import Book, negotiate
 from ..config import Settings
+from ..domain.links import LinkIndex
 from ..store import Database
 from ..store.accounts import User
 from ..store.blobs import BlobStore
+from .limits import RateLimit
 
 
 Lang = Annotated[
@@ -33,6 +35,8 @@ class Context(msgspec.Struct, frozen=True, kw_only=True):
     user: User | None  # set on every signed-in route by the token middleware; None on public routes
     blobs: BlobStore
     settings: Settings
+    links: LinkIndex  # the QR links' tokens -> store and touchpoint
+    form_limit: RateLimit  # customers' form posts, per address and store
 
 
 def language_for(context: Context, explicit: str | None, accept: str | None) -> str:

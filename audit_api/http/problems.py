@@ -5,6 +5,9 @@
 
 `errors` is always present (empty when there is nothing per field), so a phone app needs one parser.
 A 5xx never shows a stack trace or an internal message; it is logged instead.
+
+The customers' pages (outside /api/) are read by people in browsers: there the same problem is shown
+as a small HTML page in their language, with the same status code.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ import msgspec
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 
+from ..book import negotiate
 from ..errors import AuditError, BookNotLoaded, Conflict, FieldError, InvalidInput, NotFound
 
 log = logging.getLogger("audit_api")
@@ -51,7 +55,27 @@ def problem(request: Request, status: int, detail: str, errors: list[FieldError]
         instance=request.url.path,
         errors=errors or [],
     )
+    if _wants_html(request):
+        return _html_problem(request, body, headers)
     return Response(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+
+
+def _wants_html(request: Request) -> bool:
+    path = request.url.path
+    return not path.startswith(("/api/", "/schema", "/healthz")) and "text/html" in request.headers.get("accept", "")
+
+
+def _html_problem(request: Request, body: ProblemDetails, headers: Any) -> Response:
+    from .labels import PAGES, labels
+    from .pages import html
+
+    lang = negotiate(list(PAGES), "en", accept=request.headers.get("accept-language"))
+    books = getattr(request.app.state, "books", None)
+    chain = books.get().chain.name if books else ""
+    response = html("error.html", body.status, lang=lang, t=labels(lang), chain=chain, problem=body)
+    if headers:
+        response.headers.update(headers)
+    return response
 
 
 def handle_http(request: Request, exc: HTTPException) -> Response:

@@ -161,3 +161,75 @@ def m002_accounts_visits_audits(db: sqlite_utils.Database) -> None:
         );
         """
     )
+
+
+@migrations()
+def m003_surveys_complaints(db: sqlite_utils.Database) -> None:
+    _run(
+        db,
+        """
+        -- Anonymous answers: kept for metrics after personal data is purged.
+        CREATE TABLE survey_responses (
+            id INTEGER PRIMARY KEY,
+            store_id TEXT NOT NULL,
+            touchpoint_id TEXT NOT NULL,
+            language TEXT NOT NULL,
+            survey_kind TEXT NOT NULL DEFAULT 'survey' CHECK (survey_kind = 'survey'),
+            survey_id TEXT NOT NULL,
+            survey_version INTEGER NOT NULL,
+            answers TEXT NOT NULL,
+            nps INTEGER,
+            csat INTEGER,
+            ces INTEGER,
+            browser_key TEXT,
+            reward TEXT UNIQUE,
+            created_at TEXT NOT NULL,
+            FOREIGN KEY (survey_kind, survey_id, survey_version) REFERENCES book_versions (kind, doc_id, version)
+        );
+        CREATE INDEX survey_responses_store ON survey_responses (store_id, touchpoint_id, created_at);
+        CREATE INDEX survey_responses_browser ON survey_responses (browser_key, created_at);
+        -- Personal data, given with consent; removed by `audit privacy purge` after the retention period.
+        CREATE TABLE survey_contacts (
+            response_id INTEGER PRIMARY KEY REFERENCES survey_responses (id) ON DELETE CASCADE,
+            name TEXT NOT NULL,
+            email TEXT NOT NULL,
+            phone TEXT NOT NULL
+        );
+        CREATE TABLE complaints (
+            ticket TEXT PRIMARY KEY,
+            store_id TEXT NOT NULL,
+            language TEXT NOT NULL,
+            happened_on TEXT NOT NULL,
+            what TEXT NOT NULL,
+            desired TEXT NOT NULL,
+            state TEXT NOT NULL CHECK (state IN ('received', 'acknowledged', 'in_progress', 'resolved', 'closed')),
+            received_at TEXT NOT NULL,
+            acknowledge_by TEXT NOT NULL,
+            respond_by TEXT NOT NULL,
+            acknowledged_at TEXT,
+            resolved_at TEXT,
+            closed_at TEXT,
+            resolution TEXT NOT NULL DEFAULT '',
+            root_cause TEXT NOT NULL DEFAULT '',
+            source_response INTEGER REFERENCES survey_responses (id),
+            purged_at TEXT
+        );
+        CREATE INDEX complaints_queue ON complaints (store_id, state, respond_by);
+        CREATE TABLE complaint_contacts (
+            ticket TEXT PRIMARY KEY REFERENCES complaints (ticket) ON DELETE CASCADE,
+            name TEXT NOT NULL,
+            email TEXT NOT NULL,
+            phone TEXT NOT NULL
+        );
+        CREATE TABLE complaint_events (
+            id INTEGER PRIMARY KEY,
+            ticket TEXT NOT NULL REFERENCES complaints (ticket),
+            at TEXT NOT NULL,
+            actor_id INTEGER REFERENCES users (id),
+            from_state TEXT,
+            to_state TEXT NOT NULL,
+            note TEXT NOT NULL DEFAULT ''
+        );
+        CREATE INDEX complaint_events_ticket ON complaint_events (ticket);
+        """,
+    )

@@ -1,0 +1,136 @@
+"""Read the customer's forms (survey, complaint) as a browser posts them, and say what is wrong where.
+
+Input is the parsed form (`name -> [values]`); output is clean values plus errors keyed by field,
+each error a label key that the page shows in the customer's language next to the field.
+Contact details are kept only with consent. Pure functions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import msgspec
+
+from ..book.models import (
+    ConsentQuestion,
+    MultipleChoiceQuestion,
+    SingleChoiceQuestion,
+    Survey,
+    TextQuestion,
+    question_range,
+)
+
+Form = dict[str, list[str]]
+HONEYPOT = "website"  # hidden from people; a bot that fills every field fills it
+DESIRED = ("exchange", "refund", "repair", "discount", "apology", "other")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_PHONE = re.compile(r"^[+0-9 ()./-]{6,25}$")
+
+
+class Contact(msgspec.Struct, frozen=True, kw_only=True):
+    name: str
+    email: str
+    phone: str
+
+
+class SurveyAnswers(msgspec.Struct, frozen=True, kw_only=True):
+    answers: dict[str, int | str | list[str] | bool]
+    contact: Contact | None
+
+
+class ComplaintForm(msgspec.Struct, frozen=True, kw_only=True):
+    store_id: str
+    happened_on: dt.date
+    what: str
+    desired: str
+    contact: Contact | None
+
+
+def _one(form: Form, name: str) -> str:
+    values = form.get(name) or [""]
+    return values[0].strip()
+
+
+def is_bot(form: Form) -> bool:
+    return bool(_one(form, HONEYPOT))
+
+
+def read_contact(form: Form, errors: dict[str, str], *, consent: bool) -> Contact | None:
+    """The contact fields, only when the customer agreed to be contacted."""
+    if not consent:
+        return None
+    contact = Contact(name=_one(form, "contact_name")[:100], email=_one(form, "contact_email")[:200], phone=_one(form, "contact_phone")[:40])
+    if not contact.email and not contact.phone:
+        errors["contact_email"] = "contact_needed"
+    if contact.email and not _EMAIL.match(contact.email):
+        errors["contact_email"] = "bad_email"
+    if contact.phone and not _PHONE.match(contact.phone):
+        errors["contact_phone"] = "bad_phone"
+    return contact
+
+
+def read_survey(survey: Survey, form: Form) -> tuple[SurveyAnswers, dict[str, str]]:
+    answers: dict[str, int | str | list[str] | bool] = {}
+    errors: dict[str, str] = {}
+    consent = False
+    for question in survey.questions:
+        raw = [v.strip() for v in form.get(question.id, []) if v.strip()]
+        if isinstance(question, ConsentQuestion):
+            consent = raw[:1] == ["yes"]
+            answers[question.id] = consent
+            continue
+        if not raw:
+            if question.required:
+                errors[question.id] = "required"
+            continue
+        scale = question_range(question)
+        if scale is not None:
+            if not (raw[0].lstrip("-").isdigit() and scale[0] <= int(raw[0]) <= scale[1]):
+                errors[question.id] = "choose_one"
+            else:
+                answers[question.id] = int(raw[0])
+        elif isinstance(question, SingleChoiceQuestion):
+            if raw[0] not in {o.id for o in question.options}:
+                errors[question.id] = "choose_one"
+            else:
+                answers[question.id] = raw[0]
+        elif isinstance(question, MultipleChoiceQuestion):
+            ids = {o.id for o in question.options}
+            if not set(raw) <= ids:
+                errors[question.id] = "choose_listed"
+            else:
+                answers[question.id] = [o.id for o in question.options if o.id in raw]
+        elif isinstance(question, TextQuestion):
+            if len(raw[0]) > question.max_length:
+                errors[question.id] = "too_long"
+            else:
+                answers[question.id] = raw[0]
+    contact = read_contact(form, errors, consent=consent)
+    return SurveyAnswers(answers=answers, contact=contact), errors
+
+
+def read_complaint(form: Form, store_ids: set[str], today: dt.date) -> tuple[ComplaintForm | None, dict[str, str]]:
+    errors: dict[str, str] = {}
+    store_id = _one(form, "store")
+    if store_id not in store_ids:
+        errors["store"] = "choose_store"
+    try:
+        happened_on = dt.date.fromisoformat(_one(form, "happened_on"))
+        if happened_on > today:
+            errors["happened_on"] = "date_future"
+    except ValueError:
+        happened_on = today
+        errors["happened_on"] = "date_needed"
+    what = _one(form, "what")
+    if not what:
+        errors["what"] = "required"
+    elif len(what) > 4000:
+        errors["what"] = "too_long"
+    desired = _one(form, "desired")
+    if desired not in DESIRED:
+        errors["desired"] = "choose_one"
+    contact = read_contact(form, errors, consent=_one(form, "consent") == "yes")
+    if errors:
+        return None, errors
+    return ComplaintForm(store_id=store_id, happened_on=happened_on, what=what, desired=desired, contact=contact), errors

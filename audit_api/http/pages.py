@@ -1,0 +1,229 @@
+"""The pages customers open on their phones: the QR survey, the complaint form, the ticket status.
+
+Role: anyone. Server-rendered HTML that works without JavaScript, in the customer's language (an
+explicit choice among the store's languages, else Accept-Language, else the default). Abuse guards:
+an unknown or altered link answers 404; each address may post a limited number of times a minute per
+store (429); a second survey from the same browser within ten minutes is absorbed; a filled honeypot
+field is thanked and dropped; bodies over 16 KB answer 413.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import secrets
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import parse_qs
+from zoneinfo import ZoneInfo
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from litestar import Controller, Request, Response, get, post
+from litestar.datastructures import Cookie
+from litestar.di import NamedDependency
+from litestar.exceptions import TooManyRequestsException
+from litestar.params import FromPath, QueryParameter
+from litestar.response import Redirect
+
+from ..book import negotiate, pick
+from ..book.models import Store, Survey, question_range
+from ..domain import forms
+from ..domain.complaints import normalise_ticket
+from ..errors import NotFound
+from ..store import current_version, feedback
+from .context import AcceptLanguage, Context, Lang
+from .labels import LANGUAGE_NAMES, labels
+from .limits import client_address
+
+FORM_MAX_BYTES = 16 * 1024
+BROWSER_COOKIE = "fb"
+_templates = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"), autoescape=select_autoescape(["html"]))
+
+
+class FormValues:
+    """What the customer typed, for re-showing the form: `get` for one value, `getlist` for checkboxes."""
+
+    def __init__(self, form: forms.Form | None = None):
+        self.form = form or {}
+
+    def get(self, name: str, default: str = "") -> str:
+        values = self.form.get(name)
+        return values[0] if values else default
+
+    def getlist(self, name: str) -> list[str]:
+        return self.form.get(name, [])
+
+
+def html(template: str, status_code: int = 200, cookies: list[Cookie] | None = None, **values: Any) -> Response[str]:
+    return Response(
+        _templates.get_template(template).render(**values),
+        media_type="text/html",
+        status_code=status_code,
+        cookies=cookies or [],
+        headers={"Cache-Control": "no-store"},
+    )
+
+
+def _store_language(context: Context, store: Store, lang: str | None, accept: str | None) -> str:
+    chain = context.book.chain
+    default = chain.default_language if chain.default_language in store.languages else store.languages[0]
+    return negotiate(store.languages, default, explicit=lang, accept=accept)
+
+
+def _survey(context: Context) -> tuple[Survey, int]:
+    survey = context.book.surveys[0] if context.book.surveys else None
+    version = current_version(context.database, "survey", survey.id) if survey else None
+    if survey is None or version is None:
+        raise NotFound("there is no survey to answer")
+    return survey, version.version
+
+
+async def _form(request: Request) -> forms.Form:
+    return parse_qs((await request.body()).decode("utf-8", "replace"), keep_blank_values=True)
+
+
+def _limit(context: Context, request: Request, what: str) -> None:
+    wait = context.form_limit.hit(f"{client_address(request.scope)}|{what}")
+    if wait:
+        raise TooManyRequestsException(detail="too many forms from here just now; please try again in a minute", headers={"Retry-After": str(int(wait) + 1)})
+
+
+class FeedbackPages(Controller):
+    path = "/"
+    include_in_schema = False
+    request_max_body_size = FORM_MAX_BYTES
+
+    def _resolve(self, context: Context, token: str) -> tuple[Store, str]:
+        found = context.links.resolve(context.book, token)
+        if found is None or found[0] not in context.book.stores_by_id:
+            raise NotFound("this link is not one of ours: please scan the code in the store again")
+        return context.book.stores_by_id[found[0]], found[1]
+
+    def _survey_page(self, context: Context, store: Store, touchpoint_id: str, lang: str, values: FormValues, errors: dict[str, str], status: int = 200, cookies: list[Cookie] | None = None) -> Response[str]:
+        survey, _ = _survey(context)
+        default = context.book.chain.default_language
+        questions = []
+        for q in survey.questions:
+            scale = question_range(q)
+            questions.append({
+                "id": q.id, "kind": q.kind, "text": pick(q.text, lang, default), "required": q.required,
+                "scale": list(range(scale[0], scale[1] + 1)) if scale else None,
+                "options": [{"id": o.id, "label": pick(o.label, lang, default)} for o in getattr(q, "options", [])],
+                "max_length": getattr(q, "max_length", 0),
+            })
+        touchpoint = next((t for t in store.touchpoints if t.id == touchpoint_id), None)
+        return html(
+            "survey.html", status, cookies,
+            lang=lang, t=labels(lang), chain=context.book.chain.name, title=pick(survey.title, lang, default),
+            intro=pick(survey.intro, lang, default), store_name=store.name,
+            touchpoint=pick(touchpoint.name, lang, default) if touchpoint else "",
+            languages=[(code, LANGUAGE_NAMES.get(code, code)) for code in store.languages],
+            questions=questions, question_titles={q["id"]: q["text"] for q in questions},
+            values=values, errors=errors, honeypot=forms.HONEYPOT, retention_days=context.book.chain.retention_days,
+        )
+
+    @get("/s/{token:str}", sync_to_thread=False)
+    def survey_page(self, request: Request, context: NamedDependency[Context], token: FromPath[str], lang: Lang = None, accept_language: AcceptLanguage = None) -> Response[str]:
+        store, touchpoint_id = self._resolve(context, token)
+        language = _store_language(context, store, lang, accept_language)
+        cookies = [] if request.cookies.get(BROWSER_COOKIE) else [_browser_cookie()]
+        return self._survey_page(context, store, touchpoint_id, language, FormValues(), {}, cookies=cookies)
+
+    @post("/s/{token:str}", status_code=200)
+    async def survey_submit(self, request: Request, context: NamedDependency[Context], token: FromPath[str], accept_language: AcceptLanguage = None) -> Response[str]:
+        store, touchpoint_id = self._resolve(context, token)
+        _limit(context, request, store.id)
+        form = await _form(request)
+        language = _store_language(context, store, FormValues(form).get("lang") or None, accept_language)
+        survey, version = _survey(context)
+        default = context.book.chain.default_language
+        thanks = {"lang": language, "t": labels(language), "chain": context.book.chain.name, "thanks": pick(survey.thanks, language, default), "store_id": store.id}
+        if forms.is_bot(form):
+            return html("thanks.html", **thanks, reward=None, follow_up=None)
+        answers, errors = forms.read_survey(survey, form)
+        if errors:
+            return self._survey_page(context, store, touchpoint_id, language, FormValues(form), errors, status=422)
+        cookie = request.cookies.get(BROWSER_COOKIE)
+        receipt = await asyncio.wrap_future(
+            feedback.save_response(
+                context.database, survey, version, store_id=store.id, touchpoint_id=touchpoint_id, language=language,
+                answers=answers, browser=feedback.browser_key(cookie, store.id) if cookie else None, now=context.now,
+            )
+        )
+        follow_up = next(
+            (rule for rule in survey.follow_up if isinstance(answers.answers.get(rule.question), int) and answers.answers[rule.question] <= rule.at_most),
+            None,
+        )
+        return html(
+            "thanks.html",
+            cookies=[] if cookie else [_browser_cookie()],
+            **thanks,
+            reward=receipt.reward,
+            incentive=pick(survey.incentive.text, language, default) if survey.incentive else "",
+            follow_up=pick(follow_up.text, language, default) if follow_up else None,
+            response_id=receipt.response_id,
+        )
+
+    def _complaint_page(self, context: Context, lang: str, values: FormValues, errors: dict[str, str], status: int = 200) -> Response[str]:
+        book = context.book
+        return html(
+            "complaint.html", status,
+            lang=lang, t=labels(lang), chain=book.chain.name,
+            languages=[(code, LANGUAGE_NAMES.get(code, code)) for code in book.chain.languages],
+            respond_hours=book.chain.complaints.respond_within_hours, retention_days=book.chain.retention_days,
+            stores=sorted(((s.id, f"{s.name}, {s.city}") for s in book.stores), key=lambda pair: pair[1]),
+            desired=forms.DESIRED, values=values, errors=errors, honeypot=forms.HONEYPOT,
+            today=context.now.date().isoformat(),
+        )
+
+    @get("/complaint", sync_to_thread=False)
+    def complaint_page(
+        self, context: NamedDependency[Context], lang: Lang = None, accept_language: AcceptLanguage = None,
+        store: Annotated[str | None, QueryParameter(name="store")] = None,
+        source: Annotated[str | None, QueryParameter(name="from")] = None,
+    ) -> Response[str]:
+        chain = context.book.chain
+        language = negotiate(chain.languages, chain.default_language, explicit=lang, accept=accept_language)
+        prefill = {k: [v] for k, v in (("store", store), ("from", source)) if v}
+        return self._complaint_page(context, language, FormValues(prefill), {})
+
+    @post("/complaint", status_code=200)
+    async def complaint_submit(self, request: Request, context: NamedDependency[Context], accept_language: AcceptLanguage = None) -> Response[str]:
+        _limit(context, request, "complaint")
+        form = await _form(request)
+        chain = context.book.chain
+        language = negotiate(chain.languages, chain.default_language, explicit=FormValues(form).get("lang") or None, accept=accept_language)
+        if forms.is_bot(form):
+            return html("thanks.html", lang=language, t=labels(language), chain=chain.name, thanks="", reward=None, follow_up=None)
+        complaint, errors = forms.read_complaint(form, set(context.book.stores_by_id), context.now.date())
+        if errors:
+            return self._complaint_page(context, language, FormValues(form), errors, status=422)
+        source = FormValues(form).get("from")
+        ticket = await asyncio.to_thread(
+            feedback.file_complaint, context.database, context.book, complaint, language, context.now,
+            int(source) if source.isdigit() else None,
+        )
+        status = feedback.public_status(context.database, ticket)
+        return html("ticket.html", lang=language, t=labels(language), chain=chain.name, ticket=ticket, due=_local(status.respond_by, context, complaint.store_id))
+
+    @get("/complaint/status/{ticket:str}", sync_to_thread=False)
+    def status_page(self, context: NamedDependency[Context], ticket: FromPath[str], lang: Lang = None, accept_language: AcceptLanguage = None) -> Response[str]:
+        chain = context.book.chain
+        language = negotiate(chain.languages, chain.default_language, explicit=lang, accept=accept_language)
+        status = feedback.public_status(context.database, normalise_ticket(ticket))
+        return html("status.html", lang=language, t=labels(language), chain=chain.name, status=status)
+
+    @get("/complaint/status", sync_to_thread=False)
+    def status_lookup(self, ticket: Annotated[str, QueryParameter(name="ticket")] = "") -> Redirect:
+        return Redirect(f"/complaint/status/{normalise_ticket(ticket)}")
+
+
+def _browser_cookie() -> Cookie:
+    return Cookie(key=BROWSER_COOKIE, value=secrets.token_urlsafe(16), max_age=86400, httponly=True, samesite="lax", path="/s/")
+
+
+def _local(stamp: str, context: Context, store_id: str) -> str:
+    """A due time as the customer reads it: in the store's time zone."""
+    store = context.book.stores_by_id.get(store_id)
+    moment = dt.datetime.fromisoformat(stamp)
+    return moment.astimezone(ZoneInfo(store.timezone)).strftime("%Y-%m-%d %H:%M") if store else stamp
