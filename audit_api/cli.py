@@ -8,10 +8,13 @@
     audit users add        create an admin, manager or auditor
     audit users enrol      a one-time enrolment QR code for a user's phone
     audit users list       every user
+    audit qr               QR codes and A5 posters for every store and touchpoint
+    audit privacy purge    remove personal data older than the book's retention period
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import sys
 from collections.abc import Callable
@@ -27,7 +30,9 @@ from .config import Settings
 from .errors import AuditError
 from .http.accounts import enrolment_url
 from .qr import qr_text, write_qr_png
-from .store import Database, accounts, current_book, migrate, publish
+from .posters import write_posters
+from .store import Database, accounts, current_book, feedback, migrate, publish
+from .store.secret import instance_secret
 
 
 def _settings_options(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -37,7 +42,11 @@ def _settings_options(func: Callable[..., Any]) -> Callable[..., Any]:
     @click.option("--book", "book_path", type=click.Path(path_type=Path), help="book folder [AUDIT_BOOK, checklists]")
     @functools.wraps(func)
     def wrapper(db_path: Path | None, book_path: Path | None, **kwargs: Any) -> Any:
-        return func(Settings.from_env(db_path=db_path, book_path=book_path), **kwargs)
+        try:
+            settings = Settings.from_env(db_path=db_path, book_path=book_path)
+        except ValueError as exc:
+            raise click.ClickException(str(exc)) from None
+        return func(settings, **kwargs)
 
     return wrapper
 
@@ -180,6 +189,43 @@ def users_list(settings: Settings) -> None:
     for user in accounts.list_users(_database(settings)):
         scope = "all stores" if user.all_stores else ", ".join(user.stores)
         click.echo(f"{user.name:20} {user.role:8} {scope}")
+
+
+@main.command()
+@_settings_options
+@click.option("--out", "out", type=click.Path(path_type=Path), default=Path("var/qr"), show_default=True)
+def qr(settings: Settings, out: Path) -> None:
+    """Write each store's and touchpoint's survey QR code (SVG, PNG) and an A5 poster (HTML)."""
+    try:
+        book = current_book(_database(settings))
+    except AuditError as exc:
+        raise click.ClickException(str(exc)) from None
+    written = write_posters(book, instance_secret(settings.db_path), settings.public_url, out)
+    for url, poster in written:
+        click.echo(f"{url}  {poster}")
+    click.echo(f"{len(written)} posters in {out}")
+
+
+@main.group()
+def privacy() -> None:
+    """Customers' personal data."""
+
+
+@privacy.command("purge")
+@_settings_options
+def privacy_purge(settings: Settings) -> None:
+    """Remove contact details and free text older than the retention period; keep the scores."""
+    database = _database(settings)
+    try:
+        book = current_book(database)
+    except AuditError as exc:
+        raise click.ClickException(str(exc)) from None
+    report = feedback.purge(database, book, dt.datetime.now(dt.UTC))
+    click.echo(
+        f"older than {book.chain.retention_days} days: removed {report.survey_contacts} survey contacts, "
+        f"{report.survey_texts} survey comments, {report.complaint_contacts} complaint contacts, "
+        f"{report.complaint_texts} complaint texts"
+    )
 
 
 @main.command()

@@ -50,9 +50,11 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             "public_url": "AUDIT_PUBLIC_URL",
             "form_rate_limit": "AUDIT_FORM_RATE_LIMIT",
         }
-        values = {field: env[var] for field, var in names.items() if env.get(var)}
+        values: dict[str, object] = {field: env[var] for field, var in names.items() if env.get(var)}
         values |= {k: v for k, v in overrides.items() if v is not None}
+        paths = {k: Path(v) for k, v in values.items() if k in ("db_path", "book_path")}  # msgspec has no Path from str
         try:
-            return msgspec.convert(values, cls, strict=False)
+            return msgspec.structs.replace(msgspec.convert({k: v for k, v in values.items() if k not in paths}, cls, strict=False), **paths)
         except msgspec.ValidationError as exc:
-            raise ValueError(f"bad setting: {exc}") from None
+            field = str(exc).rpartition("$.")[2].rstrip("`")
+            raise ValueError(f"bad setting {names.get(field, field)}: {exc}") from None

@@ -6,6 +6,7 @@ import io
 from pathlib import Path
 
 import qrcode
+import qrcode.image.svg
 
 
 def _code(data: str) -> qrcode.QRCode:
@@ -27,3 +28,9 @@ def write_qr_png(data: str, path: Path, box_size: int = 10) -> Path:
     code.box_size = box_size
     code.make_image().save(path)
     return path
+
+
+def qr_svg(data: str) -> str:
+    """An SVG QR code (one path, scalable) as text, for posters and print."""
+    image = _code(data).make_image(image_factory=qrcode.image.svg.SvgPathImage)
+    return image.to_string(encoding="unicode")

@@ -1,0 +1,34 @@
+"""`audit qr`: for every store and touchpoint, its signed survey link as SVG and PNG QR codes and a
+printable A5 poster with the store's name and a call to action in each of the store's languages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .book import Book, pick
+from .domain.links import link_token, survey_url
+from .http.labels import labels
+from .http.pages import _templates
+from .qr import qr_svg, write_qr_png
+
+
+def write_posters(book: Book, secret: bytes, public_url: str, folder: Path) -> list[tuple[str, Path]]:
+    """Writes `<store>/<touchpoint>.{svg,png,html}`; returns (url, poster path) for each touchpoint."""
+    written = []
+    default = book.chain.default_language
+    for store in book.stores:
+        for touchpoint in store.touchpoints:
+            url = survey_url(public_url, link_token(secret, store.id, touchpoint.id))
+            base = folder / store.id / touchpoint.id
+            base.parent.mkdir(parents=True, exist_ok=True)
+            svg = qr_svg(url)
+            base.with_suffix(".svg").write_text(svg, encoding="utf-8")
+            write_qr_png(url, base.with_suffix(".png"))
+            lang = store.languages[0]
+            calls = [{"lang": code, "scan_us": labels(code)["scan_us"], "scan_hint": labels(code)["scan_hint"]} for code in store.languages]
+            poster = _templates.get_template("poster.html").render(
+                lang=lang, store_name=store.name, touchpoint=pick(touchpoint.name, lang, default), calls=calls, svg=svg, url=url
+            )
+            base.with_suffix(".html").write_text(poster, encoding="utf-8")
+            written.append((url, base.with_suffix(".html")))
+    return written
