@@ -1,0 +1,142 @@
+"""A customer's phone, for real: Debian's Chromium, driven by Playwright at 390x844, through the QR survey
+and a complaint; axe-core checks the pages. Screenshots land in build/screenshots/."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from audit_api.domain.links import link_token
+from audit_api.store import Database
+from audit_api.store.secret import instance_secret
+
+from .conftest import ROOT
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+SCREENSHOTS = ROOT / "build" / "screenshots"
+AXE = Path(__import__("axe_playwright_python").__file__).parent / "axe.min.js"
+
+if CHROMIUM is None and os.environ.get("CI"):
+    raise RuntimeError("CI must install Debian's chromium (see .ci/run)")
+pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed (apt-get install chromium)")
+
+
+@pytest.fixture
+def server(loaded: Database, tmp_path: Path) -> Iterator[str]:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    base = f"http://127.0.0.1:{port}"
+    env = {**os.environ, "AUDIT_PUBLIC_URL": base}
+    log = (tmp_path / "server.log").open("wb")
+    process = subprocess.Popen([sys.executable, "-m", "audit_api.cli", "serve", "--db", str(loaded.path), "--port", str(port)], stdout=log, stderr=subprocess.STDOUT, env=env)
+    try:
+        for _ in range(150):
+            try:
+                httpx.get(f"{base}/healthz", timeout=1)
+                break
+            except httpx.TransportError:
+                time.sleep(0.2)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        log.close()
+
+
+@pytest.fixture
+def phone() -> Iterator:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync"],
+        )
+        context = browser.new_context(viewport={"width": 390, "height": 844}, locale="bs-BA", is_mobile=True, has_touch=True)
+        yield context.new_page()
+        browser.close()
+
+
+def serious_violations(page) -> list[str]:
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    return [f"{v['id']} ({v['impact']}): {v['help']}" for v in result["violations"] if v["impact"] in ("serious", "critical")]
+
+
+def shot(page, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+def test_survey_then_complaint_on_a_phone(server: str, loaded: Database, phone) -> None:
+    token = link_token(instance_secret(loaded.path), "sarajevo-ferhadija", "fitting-room")
+    page = phone
+    page.goto(f"{server}/s/{token}")
+    assert page.locator("html").get_attribute("lang") == "bs", "the phone's language"
+    assert serious_violations(page) == []
+    shot(page, "1-survey-bs")
+
+    page.get_by_role("link", name="English").click()
+    assert page.locator("html").get_attribute("lang") == "en"
+    page.locator("button[type=submit]").click()  # nothing answered: errors in place
+    assert page.locator("#recommend-error").inner_text() == "Please answer this question."
+    assert serious_violations(page) == [], "the page with errors is accessible too"
+    shot(page, "2-survey-errors")
+
+    page.locator("fieldset#recommend label", has_text=re.compile(r"^3$")).click()  # NPS: a detractor
+    page.locator("fieldset#satisfied label", has_text=re.compile(r"^2$")).click()  # CSAT
+    page.locator("fieldset#easy label", has_text=re.compile(r"^5$")).click()  # CES
+    page.locator("fieldset#staff-friendly label", has_text=re.compile(r"^4$")).click()  # rating
+    page.get_by_label("To return or exchange").check()  # single choice
+    page.get_by_label("The greeting").check()  # multiple choice
+    page.get_by_label("Cleanliness").check()
+    page.get_by_label("What one thing should we improve?").fill("Fitting rooms were full for ages.")  # free text
+    page.get_by_label("You may contact me about my answers.").check()  # consent
+    page.get_by_label("E-mail").fill("amra@example.com")
+    shot(page, "3-survey-answered")
+    page.locator("button[type=submit]").click()
+
+    assert page.get_by_role("heading", name="Thank you").is_visible()
+    assert "DRAW-" in page.content()
+    shot(page, "4-thanks-with-complaint-offer")
+    page.get_by_role("link", name="Tell us what went wrong").click()
+
+    assert page.locator("select#store").input_value() == "sarajevo-ferhadija"
+    assert serious_violations(page) == []
+    page.get_by_label("What happened?").fill("I waited twenty minutes for a fitting room and nobody helped.")
+    page.get_by_label("An apology").check()
+    shot(page, "5-complaint-form")
+    page.locator("button[type=submit]").click()
+
+    ticket = page.locator("#ticket").inner_text()
+    assert re.fullmatch(r"C-[0-9A-Z]{4}-[0-9A-Z]{4}", ticket)
+    shot(page, "6-ticket")
+    page.get_by_role("link", name="Follow your complaint").click()
+    assert ticket in page.content() and "Received" in page.content()
+    assert serious_violations(page) == []
+    shot(page, "7-status")
+
+    stored = loaded.read().execute("SELECT nps, csat, ces FROM survey_responses").fetchall()
+    assert stored == [(3, 2, 5)]
+    assert loaded.read().execute("SELECT source_response IS NOT NULL FROM complaints WHERE ticket = ?", [ticket]).fetchone() == (1,)
+
+
+def test_the_survey_works_by_keyboard(server: str, loaded: Database, phone) -> None:
+    page = phone
+    page.goto(f"{server}/s/{link_token(instance_secret(loaded.path), 'moskva-arbat', 'checkout')}?lang=en")
+    page.keyboard.press("Tab")  # the language link
+    page.keyboard.press("Tab")  # into the NPS radio group
+    page.keyboard.press("ArrowRight")
+    assert page.locator("input[name=recommend]:checked").get_attribute("value") == "1"
