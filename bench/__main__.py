@@ -14,13 +14,16 @@ import sys
 import tempfile
 import time
 import uuid
+from urllib.parse import urlencode
 from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 
 from audit_api.book import Book, load_book
+from audit_api.domain.links import link_token
 from audit_api.store import Database, migrate, publish
+from audit_api.store.secret import instance_secret
 
 from .load import RequestFactory, Sample, load, request
 from .submissions import prepare_submissions, submission_bodies
@@ -40,10 +43,18 @@ def _constant(raw: bytes) -> RequestFactory:
 
 
 BARE_GET = _constant(request("GET", "/bench/bare"))
-SUBMISSIONS = 40_000  # more than a run can send: every PUT is a new audit of a fresh visit
+SUBMISSIONS = 40_000
+FORM = {"Content-Type": "application/x-www-form-urlencoded", "Accept": "text/html"}  # more than a run can send: every PUT is a new audit of a fresh visit
 
 
-def _targets(book: Book, token: str, visit_ids: list[str]) -> list[Target]:
+SURVEY_FORM = urlencode(
+    [("recommend", "9"), ("satisfied", "4"), ("easy", "6"), ("staff-friendly", "5"), ("visit-reason", "buy"),
+     ("went-well", "greeting"), ("went-well", "advice"), ("competitors", "better"), ("improve", "More sizes in the fitting room."),
+     ("lang", "bs")]
+).encode()
+
+
+def _targets(book: Book, token: str, visit_ids: list[str], link: str) -> list[Target]:
     auth = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
     bodies = submission_bodies(book, visit_ids)
     same_payload = next(submission_bodies(book, visit_ids[:1]))  # the baseline decodes the very same bytes
@@ -58,6 +69,9 @@ def _targets(book: Book, token: str, visit_ids: list[str]) -> list[Target]:
         Target("GET /api/v1/stores/{id}", _constant(request("GET", "/api/v1/stores/sarajevo-alta?lang=bs")), BARE_GET),
         Target("GET /api/v1/stores", _constant(request("GET", "/api/v1/stores", headers={"Accept-Language": "ru"})), BARE_GET),
         Target("PUT /api/v1/audits/{uuid} (in-store, 36 items)", submit, decode_only),
+        Target("GET /s/{token} (survey page)", _constant(request("GET", f"/s/{link}", headers={"Accept-Language": "bs"})), BARE_GET),
+        Target("POST /s/{token} (survey answers)", _constant(request("POST", f"/s/{link}", SURVEY_FORM, FORM)),
+               _constant(request("POST", "/bench/form", SURVEY_FORM, FORM))),
     ]
 
 
@@ -105,7 +119,8 @@ def main() -> None:
         publish(database, book)
         token, visit_ids = prepare_submissions(database, book, SUBMISSIONS)
         database.close()
-        targets = _targets(book, token, visit_ids)
+        link = link_token(instance_secret(db_path), "sarajevo-ferhadija", "fitting-room")
+        targets = _targets(book, token, visit_ids, link)
         port = _free_port()
         server = _start_server(db_path, port)
         try:

@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from urllib.parse import parse_qs
 from uuid import UUID
 
 import uvicorn
-from litestar import get, put
+from litestar import Request, Response, get, post, put
 from litestar.params import FromPath, JSONBody
 
 from audit_api.config import Settings
@@ -30,10 +31,18 @@ def bare_decode(audit_id: FromPath[UUID], data: JSONBody[AuditSubmission]) -> di
     return {"ok": True}
 
 
+@post("/bench/form", include_in_schema=False, status_code=200)
+async def bare_form(request: Request) -> Response[str]:
+    """The baseline for survey posts: Litestar reads and parses the same form, and stores nothing."""
+    parse_qs((await request.body()).decode())
+    return Response("<!doctype html><p>ok</p>", media_type="text/html")
+
+
 def main(db: str, port: int) -> None:
-    app = create_app(Settings(db_path=Path(db), public_rate_limit=10**9))
+    app = create_app(Settings(db_path=Path(db), public_rate_limit=10**9, form_rate_limit=10**9))
     app.register(bare)
     app.register(bare_decode)
+    app.register(bare_form)
     uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
 
 

@@ -37,6 +37,7 @@ from .limits import client_address
 
 FORM_MAX_BYTES = 16 * 1024
 BROWSER_COOKIE = "fb"
+_blank_pages: dict[tuple[int, str, str, str], tuple[object, str]] = {}
 _templates = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"), autoescape=select_autoescape(["html"]))
 
 
@@ -127,7 +128,16 @@ class FeedbackPages(Controller):
         store, touchpoint_id = self._resolve(context, token)
         language = _store_language(context, store, lang, accept_language)
         cookies = [] if request.cookies.get(BROWSER_COOKIE) else [_browser_cookie()]
-        return self._survey_page(context, store, touchpoint_id, language, FormValues(), {}, cookies=cookies)
+        # An empty survey page depends only on the published book, the place and the language: render it
+        # once per book (rendering cost more than everything else in this request; see bench/).
+        key = (id(context.book), store.id, touchpoint_id, language)
+        cached = _blank_pages.get(key)
+        if cached is None or cached[0] is not context.book:
+            if len(_blank_pages) > 4096:
+                _blank_pages.clear()
+            page = self._survey_page(context, store, touchpoint_id, language, FormValues(), {}).content
+            cached = _blank_pages[key] = (context.book, page)  # holding the book keeps its id from being reused
+        return Response(cached[1], media_type="text/html", cookies=cookies, headers={"Cache-Control": "no-store"})
 
     @post("/s/{token:str}", status_code=200)
     async def survey_submit(self, request: Request, context: NamedDependency[Context], token: FromPath[str], accept_language: AcceptLanguage = None) -> Response[str]:
