@@ -13,10 +13,11 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-## run: migrate, load the demo book and serve on http://127.0.0.1:8000
+## run: migrate, load the demo book, build the public site and serve both on http://127.0.0.1:8000
 run: install
 	$(BIN)/audit db migrate
 	$(BIN)/audit load
+	$(BIN)/audit site build
 	$(BIN)/audit serve
 
 ## test: the whole test suite

@@ -10,6 +10,7 @@
     audit users list       every user
     audit qr               QR codes and A5 posters for every store and touchpoint
     audit privacy purge    remove personal data older than the book's retention period
+    audit site build       the public site, from the published book, with MkDocs Material
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from .errors import AuditError
 from .http.accounts import enrolment_url
 from .qr import qr_text, write_qr_png
 from .posters import write_posters
+from .site.build import build_site
 from .store import Database, accounts, current_book, feedback, migrate, publish
 from .store.secret import instance_secret
 
@@ -226,6 +228,23 @@ def privacy_purge(settings: Settings) -> None:
         f"{report.survey_texts} survey comments, {report.complaint_contacts} complaint contacts, "
         f"{report.complaint_texts} complaint texts"
     )
+
+
+@main.group()
+def site() -> None:
+    """The public site."""
+
+
+@site.command("build")
+@_settings_options
+@click.option("--out", type=click.Path(path_type=Path), help="[AUDIT_SITE_DIR, build/site]")
+def site_build(settings: Settings, out: Path | None) -> None:
+    """Generate the pages from the published book and build them (strict) into a static folder."""
+    try:
+        report = build_site(current_book(_database(settings)), Path.cwd(), out or settings.site_dir)
+    except AuditError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"{report.pages} pages in {', '.join(report.languages)}: {report.out}")
 
 
 @main.command()

@@ -9,6 +9,7 @@
     AUDIT_PUBLIC_URL         how phones and customers reach this server (QR codes)  http://127.0.0.1:8000
     AUDIT_FORM_RATE_LIMIT    customers' form posts a minute, per address and store  10
     AUDIT_SECRET             the key that signs QR links        (else var/secret.key, made on first use)
+    AUDIT_SITE_DIR           the built public site, served at /   build/site
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     evidence_max_bytes: int = 10_000_000
     public_url: str = "http://127.0.0.1:8000"
     form_rate_limit: int = 10
+    site_dir: Path = Path("build/site")
 
     @property
     def evidence_dir(self) -> Path:
@@ -49,10 +51,11 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             "evidence_max_bytes": "AUDIT_EVIDENCE_MAX_BYTES",
             "public_url": "AUDIT_PUBLIC_URL",
             "form_rate_limit": "AUDIT_FORM_RATE_LIMIT",
+            "site_dir": "AUDIT_SITE_DIR",
         }
         values: dict[str, object] = {field: env[var] for field, var in names.items() if env.get(var)}
         values |= {k: v for k, v in overrides.items() if v is not None}
-        paths = {k: Path(v) for k, v in values.items() if k in ("db_path", "book_path")}  # msgspec has no Path from str
+        paths = {k: Path(v) for k, v in values.items() if k in ("db_path", "book_path", "site_dir")}  # msgspec has no Path from str
         try:
             return msgspec.structs.replace(msgspec.convert({k: v for k, v in values.items() if k not in paths}, cls, strict=False), **paths)
         except msgspec.ValidationError as exc:

@@ -16,6 +16,7 @@ from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
+from litestar.static_files import create_static_files_router
 
 from .. import __version__
 from ..config import Settings
@@ -96,8 +97,13 @@ def create_app(
         security=[{"device_token": []}],
         request_max_body_size=settings.evidence_max_bytes + MULTIPART_OVERHEAD,
     )
+    handlers: list = [healthz, public, signed_in, uploads]
+    if settings.site_dir.is_dir():  # the public site, built by `audit site build`
+        handlers.append(
+            create_static_files_router(path="/", directories=[settings.site_dir], html_mode=True, name="site", include_in_schema=False)
+        )
     return Litestar(
-        route_handlers=[healthz, public, signed_in, uploads],
+        route_handlers=handlers,
         dependencies={"context": Provide(provide_context, sync_to_thread=False)},
         exception_handlers=EXCEPTION_HANDLERS,
         request_max_body_size=settings.max_body_bytes,

@@ -1,0 +1,117 @@
+"""`audit site build`: write each language's pages and MkDocs config, then build them with Material.
+
+One MkDocs build per language (`/<lang>/`), each config INHERITing the repository's `mkdocs.yml`,
+built in parallel (one process per core) in strict mode. The navigation lists the few top pages only:
+Material renders the whole navigation into every page, so listing every store would make the build
+grow with the square of the stores; store pages are reached from the store finder instead.
+Where Material has no translation for a language (Bosnian, Swahili...), a small custom language file
+keeps the page's `lang` right and borrows the nearest translation Material has.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+import material
+import msgspec
+
+from ..book.models import Book
+from ..errors import AuditError
+from .labels import NAMES, site_labels
+from .pages import pages_for
+
+MATERIAL_LANGUAGES = {p.stem for p in (Path(material.__file__).parent / "templates/partials/languages").glob("*.html")}
+NEAREST = {"bs": "sh", "sw": "en"}  # Serbo-Croatian reads naturally to Bosnian readers
+SEARCH_LANGUAGES = {p.name.split(".")[1] for p in (Path(material.__file__).parent / "templates/assets/javascripts/lunr/min").glob("lunr.*.min.js")} - {"stemmer", "multi"}
+
+
+class SiteBuildFailed(AuditError):
+    pass
+
+
+class SiteReport(msgspec.Struct, frozen=True, kw_only=True):
+    languages: list[str]
+    pages: int
+    out: str
+
+
+def build_site(book: Book, repo: Path, out: Path, *, now: dt.datetime | None = None, jobs: int = 2) -> SiteReport:
+    """Generate and build the whole site into `out` (replaced whole, so no stale page survives)."""
+    now = now or dt.datetime.now(dt.UTC)
+    out = out.resolve()
+    work = out.parent / f"{out.name}-src"
+    shutil.rmtree(work, ignore_errors=True)
+    shutil.rmtree(out, ignore_errors=True)
+    configs, count = [], 0
+    for lang in book.chain.languages:
+        pages = pages_for(book, lang, now)
+        count += len(pages)
+        configs.append(str(_write_language(book, repo.resolve(), work / lang, out / lang, lang, pages)))
+    with ProcessPoolExecutor(max_workers=max(1, min(jobs, len(configs)))) as pool:
+        failures = [error for error in pool.map(_mkdocs_build, configs) if error]
+    if failures:
+        raise SiteBuildFailed("the site did not build:\n" + "\n".join(failures))
+    default = book.chain.default_language
+    (out / "index.html").write_text(
+        f'<!doctype html><html lang="{default}"><head><meta charset="utf-8"><title>{book.chain.name}</title>'
+        f'<meta http-equiv="refresh" content="0; url=/{default}/"></head>'
+        f'<body><p><a href="/{default}/">{book.chain.name}</a></p></body></html>',
+        encoding="utf-8",
+    )
+    return SiteReport(languages=list(book.chain.languages), pages=count, out=str(out))
+
+
+def _write_language(book: Book, repo: Path, work: Path, site_dir: Path, lang: str, pages: dict[str, str]) -> Path:
+    docs = work / "docs"
+    for path, text in pages.items():
+        target = docs / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+    shutil.copytree(repo / "site" / "assets", docs / "assets")
+    overrides = work / "overrides"
+    shutil.copytree(repo / "site" / "overrides", overrides)
+    theme_language = lang
+    if lang not in MATERIAL_LANGUAGES:
+        theme_language = "custom"
+        nearest = NEAREST.get(lang, "en")
+        (overrides / "partials" / "languages").mkdir(parents=True, exist_ok=True)
+        (overrides / "partials" / "languages" / "custom.html").write_text(
+            f'{{% import "partials/languages/{nearest}.html" as fallback %}}\n'
+            f'{{% macro t(key) %}}{{{{ {{"language": "{lang}", "direction": "ltr"}}[key] or fallback.t(key) }}}}{{% endmacro %}}\n',
+            encoding="utf-8",
+        )
+    t = site_labels(lang)
+    config = {
+        "INHERIT": str(repo / "mkdocs.yml"),
+        "site_name": book.chain.name,
+        "docs_dir": str(docs),
+        "site_dir": str(site_dir),
+        "theme": {"name": "material", "language": theme_language, "custom_dir": str(overrides)},
+        "plugins": [{"search": {"lang": [lang] if lang in SEARCH_LANGUAGES else ["en"]}}],
+        "extra": {"alternate": [{"name": NAMES.get(code, code), "link": f"/{code}/", "lang": code} for code in book.chain.languages]},
+        "nav": [{t["home"]: "index.md"}, {t["stores"]: "stores/index.md"}, {t["faq"]: "faq.md"},
+                {t["complaints"]: "complaints.md"}, {t["contacts"]: "contacts.md"}],
+    }
+    path = work / "mkdocs.yml"
+    path.write_text(json.dumps(config, ensure_ascii=False, indent=1), encoding="utf-8")  # JSON is YAML
+    return path
+
+
+def _mkdocs_build(config_file: str) -> str | None:
+    """Build one language; the error text, or None. Runs in a worker process."""
+    import logging
+
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
+
+    logging.getLogger("mkdocs").setLevel(logging.WARNING)
+    try:
+        build(load_config(config_file, strict=True))
+    except (MkDocsException, SystemExit) as exc:
+        return f"{config_file}: {exc}"
+    return None
