@@ -241,7 +241,7 @@ def site() -> None:
 def site_build(settings: Settings, out: Path | None) -> None:
     """Generate the pages from the published book and build them (strict) into a static folder."""
     try:
-        report = build_site(current_book(_database(settings)), Path.cwd(), out or settings.site_dir)
+        report = build_site(current_book(_database(settings)), Path.cwd(), out or settings.site_dir, public_url=settings.public_url)
     except AuditError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"{report.pages} pages in {', '.join(report.languages)}: {report.out}")

@@ -224,8 +224,16 @@ class FeedbackPages(Controller):
         return html("status.html", lang=language, t=labels(language), chain=chain.name, status=status)
 
     @get("/complaint/status", sync_to_thread=False)
-    def status_lookup(self, ticket: Annotated[str, QueryParameter(name="ticket")] = "") -> Redirect:
-        return Redirect(f"/complaint/status/{normalise_ticket(ticket)}")
+    def status_lookup(
+        self, context: NamedDependency[Context], ticket: Annotated[str, QueryParameter(name="ticket")] = "",
+        lang: Lang = None, accept_language: AcceptLanguage = None,
+    ) -> Response[str] | Redirect:
+        """The lookup form; with a ticket, its status page."""
+        chain = context.book.chain
+        language = negotiate(chain.languages, chain.default_language, explicit=lang, accept=accept_language)
+        if ticket.strip():
+            return Redirect(f"/complaint/status/{normalise_ticket(ticket)}?lang={language}")
+        return html("status.html", lang=language, t=labels(language), chain=chain.name, status=None)
 
 
 def _browser_cookie() -> Cookie:

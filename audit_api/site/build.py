@@ -39,7 +39,9 @@ class SiteReport(msgspec.Struct, frozen=True, kw_only=True):
     out: str
 
 
-def build_site(book: Book, repo: Path, out: Path, *, now: dt.datetime | None = None, jobs: int = 2) -> SiteReport:
+def build_site(
+    book: Book, repo: Path, out: Path, *, public_url: str = "http://127.0.0.1:8000", now: dt.datetime | None = None, jobs: int = 2
+) -> SiteReport:
     """Generate and build the whole site into `out` (replaced whole, so no stale page survives)."""
     now = now or dt.datetime.now(dt.UTC)
     out = out.resolve()
@@ -50,7 +52,8 @@ def build_site(book: Book, repo: Path, out: Path, *, now: dt.datetime | None = N
     for lang in book.chain.languages:
         pages = pages_for(book, lang, now)
         count += len(pages)
-        configs.append(str(_write_language(book, repo.resolve(), work / lang, out / lang, lang, pages)))
+        site_url = f"{public_url.rstrip('/')}/{lang}/"
+        configs.append(str(_write_language(book, repo.resolve(), work / lang, out / lang, lang, pages, site_url)))
     with ProcessPoolExecutor(max_workers=max(1, min(jobs, len(configs)))) as pool:
         failures = [error for error in pool.map(_mkdocs_build, configs) if error]
     if failures:
@@ -65,7 +68,7 @@ def build_site(book: Book, repo: Path, out: Path, *, now: dt.datetime | None = N
     return SiteReport(languages=list(book.chain.languages), pages=count, out=str(out))
 
 
-def _write_language(book: Book, repo: Path, work: Path, site_dir: Path, lang: str, pages: dict[str, str]) -> Path:
+def _write_language(book: Book, repo: Path, work: Path, site_dir: Path, lang: str, pages: dict[str, str], site_url: str) -> Path:
     docs = work / "docs"
     for path, text in pages.items():
         target = docs / path
@@ -88,6 +91,7 @@ def _write_language(book: Book, repo: Path, work: Path, site_dir: Path, lang: st
     config = {
         "INHERIT": str(repo / "mkdocs.yml"),
         "site_name": book.chain.name,
+        "site_url": site_url,
         "docs_dir": str(docs),
         "site_dir": str(site_dir),
         "theme": {"name": "material", "language": theme_language, "custom_dir": str(overrides)},
