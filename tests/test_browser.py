@@ -33,11 +33,24 @@ pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is n
 
 @pytest.fixture
 def server(loaded: Database, tmp_path: Path) -> Iterator[str]:
+    yield from _serve(loaded, tmp_path, {})
+
+
+@pytest.fixture
+def site_server(loaded: Database, tmp_path: Path) -> Iterator[str]:
+    from audit_api.book import load_book
+    from audit_api.site.build import build_site
+
+    build_site(load_book(ROOT / "checklists"), ROOT, tmp_path / "site")
+    yield from _serve(loaded, tmp_path, {"AUDIT_SITE_DIR": str(tmp_path / "site")})
+
+
+def _serve(loaded: Database, tmp_path: Path, extra_env: dict[str, str]) -> Iterator[str]:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     base = f"http://127.0.0.1:{port}"
-    env = {**os.environ, "AUDIT_PUBLIC_URL": base}
+    env = {**os.environ, "AUDIT_PUBLIC_URL": base, **extra_env}
     log = (tmp_path / "server.log").open("wb")
     process = subprocess.Popen([sys.executable, "-m", "audit_api.cli", "serve", "--db", str(loaded.path), "--port", str(port)], stdout=log, stderr=subprocess.STDOUT, env=env)
     try:
@@ -55,7 +68,7 @@ def server(loaded: Database, tmp_path: Path) -> Iterator[str]:
 
 
 @pytest.fixture
-def phone() -> Iterator:
+def chromium() -> Iterator:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -64,9 +77,15 @@ def phone() -> Iterator:
             args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
                   "--disable-component-update", "--disable-sync"],
         )
-        context = browser.new_context(viewport={"width": 390, "height": 844}, locale="bs-BA", is_mobile=True, has_touch=True)
-        yield context.new_page()
+        yield browser
         browser.close()
+
+
+@pytest.fixture
+def phone(chromium) -> Iterator:
+    context = chromium.new_context(viewport={"width": 390, "height": 844}, locale="bs-BA", is_mobile=True, has_touch=True)
+    yield context.new_page()
+    context.close()
 
 
 def serious_violations(page) -> list[str]:
@@ -140,3 +159,22 @@ def test_the_survey_works_by_keyboard(server: str, loaded: Database, phone) -> N
     page.keyboard.press("Tab")  # into the NPS radio group
     page.keyboard.press("ArrowRight")
     assert page.locator("input[name=recommend]:checked").get_attribute("value") == "1"
+
+
+@pytest.mark.parametrize(("width", "height", "mobile"), [(390, 844, True), (1280, 900, False)], ids=["phone", "desktop"])
+def test_public_site_pages(site_server: str, chromium, width: int, height: int, mobile: bool) -> None:
+    context = chromium.new_context(viewport={"width": width, "height": height}, is_mobile=mobile, has_touch=mobile)
+    page = context.new_page()
+    for name, path in [("home", "/en/"), ("faq", "/ru/faq/"), ("store", "/bs/stores/sarajevo-alta/"), ("complaints", "/en/complaints/")]:
+        page.goto(site_server + path)
+        assert page.locator("html").get_attribute("lang") == path.split("/")[1]
+        assert serious_violations(page) == [], f"{path} at {width}px"
+        shot(page, f"site-{name}-{'phone' if mobile else 'desktop'}")
+    page.goto(site_server + "/bs/stores/sarajevo-alta/")
+    assert re.match(r"Sada (otvoreno, do \d\d:\d\d|zatvoreno)$", page.locator("[data-open-now]").inner_text())
+    page.goto(site_server + "/en/stores/")
+    page.locator("[data-store-search]").fill("mostar")
+    assert page.locator("[data-store]:visible").count() == 1
+    page.goto(site_server + "/")
+    page.wait_for_url("**/en/")  # the root sends readers to the default language
+    context.close()
