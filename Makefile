@@ -24,9 +24,10 @@ run: install
 test: install
 	$(BIN)/pytest
 
-## bench: start the server, load it from a second process, print the figures
+## bench: the server under load from a second process, then the site build for 250 and 1000 stores
 bench: install
 	$(BIN)/python -m bench
+	$(BIN)/python -m bench.site
 
 ## check: validate the standards book
 check: install
