@@ -20,8 +20,9 @@ run: install
 	$(BIN)/audit site build
 	$(BIN)/audit serve
 
-## test: the whole test suite
+## test: lint, then the whole test suite
 test: install
+	$(BIN)/ruff check .
 	$(BIN)/pytest
 
 ## bench: the server under load from a second process, then the site build for 250 and 1000 stores

@@ -30,8 +30,8 @@ from .book.schema import write_schemas
 from .config import Settings
 from .errors import AuditError
 from .http.accounts import enrolment_url
-from .qr import qr_text, write_qr_png
 from .posters import write_posters
+from .qr import qr_text, write_qr_png
 from .site.build import build_site
 from .store import Database, accounts, current_book, feedback, migrate, publish
 from .store.secret import instance_secret

@@ -14,9 +14,9 @@ import sys
 import tempfile
 import time
 import uuid
-from urllib.parse import urlencode
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlencode
 
 import httpx
 

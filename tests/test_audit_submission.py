@@ -14,7 +14,7 @@ from audit_api.config import Settings
 from audit_api.http import create_app
 from audit_api.store import Database, publish
 
-from .audit_helpers import VISIT_START, assign, audit_body, perfect_answers
+from .audit_helpers import assign, audit_body, perfect_answers
 from .conftest import NOON_TUESDAY, Actor, make_client
 
 

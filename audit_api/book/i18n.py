@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from .models import Text
 
+# How each language names itself, for language switchers; a code not listed is shown as the code.
+LANGUAGE_NAMES = {"en": "English", "bs": "Bosanski", "ru": "Русский", "bg": "Български", "es": "Español", "sw": "Kiswahili"}
+
 
 def pick(text: Text, lang: str, default: str) -> str:
     """The text in `lang`, else in `default`, else "" (a plain string is language-neutral)."""

@@ -77,7 +77,7 @@ def check_book(folder: Path) -> LoadResult:
 
     if any(not decoded.get(name) for name in SINGLE_FILES):
         return LoadResult(None, problems)
-    (chain, chain_src), (faq, faq_src) = decoded["chain.yaml"][0], decoded["faq.yaml"][0]
+    (chain, _), (faq, _) = decoded["chain.yaml"][0], decoded["faq.yaml"][0]
     book = Book(
         chain=chain,
         faq=faq,

@@ -20,9 +20,9 @@ from litestar.static_files import create_static_files_router
 
 from .. import __version__
 from ..config import Settings
+from ..domain.links import LinkIndex
 from ..errors import SchemaNotCurrent
 from ..store import Database, pending
-from ..domain.links import LinkIndex
 from ..store.blobs import BlobStore
 from ..store.secret import instance_secret
 from .accounts import AccountsController, DevicesController
@@ -32,9 +32,9 @@ from .book_cache import BookCache
 from .context import Context
 from .evidence import MULTIPART_OVERHEAD, EvidenceController
 from .feedback_api import ComplaintsController, MetricsController
-from .pages import FeedbackPages
 from .health import healthz
 from .limits import RateLimit, RateLimitMiddleware
+from .pages import FeedbackPages
 from .problems import EXCEPTION_HANDLERS
 from .public import PublicController
 from .report import ReportController

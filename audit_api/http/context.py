@@ -20,7 +20,6 @@ from ..store.accounts import User
 from ..store.blobs import BlobStore
 from .limits import RateLimit
 
-
 Lang = Annotated[
     str | None,
     QueryParameter(name="lang", description="language code; else the user's language; else Accept-Language; else the default"),

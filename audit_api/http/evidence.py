@@ -8,6 +8,7 @@ answers 200 with the same record instead of 201.
 from __future__ import annotations
 
 from dataclasses import dataclass
+
 import anyio
 from litestar import Controller, Response, get, post
 from litestar.datastructures import UploadFile

@@ -123,5 +123,3 @@ PAGES: dict[str, dict[str, str]] = {
 
 def labels(lang: str) -> dict[str, str]:
     return {**LABELS["en"], **LABELS.get(lang, {}), **PAGES["en"], **PAGES.get(lang, {})}
-
-LANGUAGE_NAMES = {"en": "English", "bs": "Bosanski", "ru": "Русский", "bg": "Български", "es": "Español", "sw": "Kiswahili"}

@@ -26,13 +26,14 @@ from litestar.params import FromPath, QueryParameter
 from litestar.response import Redirect
 
 from ..book import negotiate, pick
+from ..book.i18n import LANGUAGE_NAMES
 from ..book.models import Store, Survey, question_range
 from ..domain import forms
 from ..domain.complaints import normalise_ticket
 from ..errors import NotFound
 from ..store import current_version, feedback
 from .context import AcceptLanguage, Context, Lang
-from .labels import LANGUAGE_NAMES, labels
+from .labels import labels
 from .limits import client_address
 
 FORM_MAX_BYTES = 16 * 1024

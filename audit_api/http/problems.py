@@ -22,6 +22,8 @@ from litestar.exceptions import HTTPException, ValidationException
 
 from ..book import negotiate
 from ..errors import AuditError, BookNotLoaded, Conflict, FieldError, InvalidInput, NotFound
+from .labels import PAGES, labels
+from .pages import html
 
 log = logging.getLogger("audit_api")
 
@@ -66,9 +68,6 @@ def _wants_html(request: Request) -> bool:
 
 
 def _html_problem(request: Request, body: ProblemDetails, headers: Any) -> Response:
-    from .labels import PAGES, labels
-    from .pages import html
-
     lang = negotiate(list(PAGES), "en", accept=request.headers.get("accept-language"))
     books = getattr(request.app.state, "books", None)
     chain = books.get().chain.name if books else ""

@@ -7,7 +7,6 @@ the best match of Accept-Language, else the chain's default; the answer names th
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated
 
 import msgspec

@@ -19,9 +19,10 @@ from pathlib import Path
 import material
 import msgspec
 
+from ..book.i18n import LANGUAGE_NAMES
 from ..book.models import Book
 from ..errors import AuditError
-from .labels import NAMES, site_labels
+from .labels import site_labels
 from .pages import pages_for
 
 MATERIAL_LANGUAGES = {p.stem for p in (Path(material.__file__).parent / "templates/partials/languages").glob("*.html")}
@@ -96,7 +97,7 @@ def _write_language(book: Book, repo: Path, work: Path, site_dir: Path, lang: st
         "site_dir": str(site_dir),
         "theme": {"name": "material", "language": theme_language, "custom_dir": str(overrides)},
         "plugins": [{"search": {"lang": [lang] if lang in SEARCH_LANGUAGES else ["en"]}}],
-        "extra": {"alternate": [{"name": NAMES.get(code, code), "link": f"/{code}/", "lang": code} for code in book.chain.languages]},
+        "extra": {"alternate": [{"name": LANGUAGE_NAMES.get(code, code), "link": f"/{code}/", "lang": code} for code in book.chain.languages]},
         "nav": [{t["home"]: "index.md"}, {t["stores"]: "stores/index.md"}, {t["faq"]: "faq.md"},
                 {t["complaints"]: "complaints.md"}, {t["contacts"]: "contacts.md"}],
     }

@@ -37,7 +37,6 @@ SITE: dict[str, dict[str, str]] = {
         "mon": "Понедельник", "tue": "Вторник", "wed": "Среда", "thu": "Четверг", "fri": "Пятница", "sat": "Суббота", "sun": "Воскресенье",
     },
 }
-NAMES = {"en": "English", "bs": "Bosanski", "ru": "Русский", "bg": "Български", "es": "Español", "sw": "Kiswahili"}
 
 
 def site_labels(lang: str) -> dict[str, str]:
