@@ -105,6 +105,7 @@ MATRIX: list[tuple[str, str, Body | None, tuple[int, ...]]] = [
     ("GET", "/api/v1/complaints/{ticket}", None, (401, 403, 403, 200, 404, 200)),
     ("POST", "/api/v1/complaints/{ticket}/transitions", lambda db, w: {"json": {"to": "acknowledged"}}, (401, 403, 403, 200, 404, 200)),
     ("GET", "/api/v1/metrics", None, (401, 403, 403, 200, 200, 200)),
+    ("GET", "/api/v1/responses", None, (401, 403, 403, 200, 200, 200)),
 ]
 
 

@@ -188,3 +188,14 @@ def test_the_server_serves_the_site_at_the_root(built: tuple[Path, Database]) ->
         assert 'url=/en/' in client.get("/").text
         assert client.get("/ru/stores/moskva-arbat/").status_code == 200
         assert client.get("/api/v1/faq").headers["content-type"] == "application/json"
+
+
+def test_store_finder_filters_by_city_without_javascript(built: tuple[Path, Database]) -> None:
+    out, _ = built
+    text = (out / "en/stores/index.html").read_text(encoding="utf-8")
+    cities = sorted({store.city for store in BOOK.stores})
+    for city in cities:
+        anchor = "city-" + "-".join(city.lower().split())
+        assert f'href="#{anchor}"' in text and f'id="{anchor}"' in text
+    section = text[text.index('id="city-sarajevo"'):].split("</section>")[0]
+    assert section.count("data-store=") == 2  # Ferhadija and Alta

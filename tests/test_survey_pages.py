@@ -90,12 +90,35 @@ def test_a_detractor_is_offered_the_complaint_form(loaded: Database) -> None:
     assert f'<option value="{STORE}" selected>' in form.text
 
 
-def test_contact_details_are_kept_only_with_consent(loaded: Database) -> None:
+def test_contact_details_are_kept_only_with_consent_and_shown_only_to_the_store(loaded: Database, actors: dict) -> None:
     with make_client(loaded) as client:
         client.post(link(loaded), data={**GOOD, "contact_email": "nope@example.com"})
         client.post(link(loaded, touchpoint="checkout"), data={**GOOD, "contact-ok": "yes", "contact_email": "amra@example.com"})
+        seen = {name: client.get("/api/v1/responses", headers=actors[name].headers).json() for name in ("manager_x", "manager_y", "admin")}
     contacts = loaded.read().execute("SELECT email FROM survey_contacts").fetchall()
     assert contacts == [("amra@example.com",)]
+    assert [r["contact"] for r in seen["manager_x"]] == [{"name": "", "email": "amra@example.com", "phone": ""}, None]
+    assert seen["admin"] == seen["manager_x"] and seen["manager_y"] == []
+    assert seen["manager_x"][0]["answers"]["improve"] == "More sizes, please."
+
+
+def test_a_coupon_incentive_gives_each_response_its_own_code(loaded: Database) -> None:
+    import msgspec
+
+    from audit_api.book import load_book
+    from audit_api.domain.forms import SurveyAnswers
+    from audit_api.store import feedback
+
+    from .conftest import DEMO_BOOK
+
+    survey = load_book(DEMO_BOOK).surveys[0]
+    coupon = msgspec.structs.replace(survey, incentive=msgspec.structs.replace(survey.incentive, kind="coupon"))
+    answers = SurveyAnswers(answers={"recommend": 9, "satisfied": 5}, contact=None)
+    codes = [
+        feedback.save_response(loaded, coupon, 1, store_id=STORE, touchpoint_id=TOUCHPOINT, language="en", answers=answers, browser=None, now=NOON_TUESDAY).result().reward
+        for _ in range(50)
+    ]
+    assert len(set(codes)) == 50 and all(code.startswith("LIPA-") and len(code) == 13 for code in codes)
 
 
 def test_a_second_submission_from_the_same_browser_is_absorbed(loaded: Database) -> None:

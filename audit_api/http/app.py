@@ -31,7 +31,7 @@ from .auth import TokenAuthMiddleware
 from .book_cache import BookCache
 from .context import Context
 from .evidence import MULTIPART_OVERHEAD, EvidenceController
-from .feedback_api import ComplaintsController, MetricsController
+from .feedback_api import ComplaintsController, MetricsController, ResponsesController
 from .health import healthz
 from .limits import RateLimit, RateLimitMiddleware
 from .pages import FeedbackPages
@@ -86,6 +86,7 @@ def create_app(
             ReportController,
             ComplaintsController,
             MetricsController,
+            ResponsesController,
         ],
         middleware=[token_auth],
         security=[{"device_token": []}],

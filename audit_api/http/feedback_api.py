@@ -17,7 +17,7 @@ from msgspec import Meta
 
 from ..domain.complaints import State
 from ..store import feedback
-from ..store.feedback import ComplaintEvent, ComplaintView, StoreMetrics
+from ..store.feedback import ComplaintEvent, ComplaintView, ResponseView, StoreMetrics
 from .auth import require
 from .context import Context
 
@@ -79,3 +79,19 @@ class MetricsController(Controller):
         return feedback.metrics(
             context.database, context.user, store_id=store, touchpoint_id=touchpoint, since=since, until=until, by_touchpoint=by_touchpoint
         )
+
+
+class ResponsesController(Controller):
+    path = "/api/v1/responses"
+    tags = ["feedback"]
+    guards = [require("admin", "manager")]
+
+    @get("/", summary="Survey responses, newest first, with contact details where the customer consented", sync_to_thread=True)
+    def index(
+        self,
+        context: NamedDependency[Context],
+        store: Annotated[str | None, QueryParameter(name="store")] = None,
+        since: Annotated[dt.date | None, QueryParameter(name="from")] = None,
+        limit: Annotated[int, QueryParameter(name="limit", ge=1, le=1000)] = 200,
+    ) -> list[ResponseView]:
+        return feedback.list_responses(context.database, context.user, store_id=store, since=since, limit=limit)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from html import escape
 from urllib.parse import quote_plus
 
@@ -112,8 +113,11 @@ def _finder(book: Book, stores: dict[str, PublicStore], t: dict[str, str]) -> st
     by_city: dict[str, list[PublicStore]] = {}
     for store in stores.values():
         by_city.setdefault(store.city, []).append(store)
+    anchors = {city: "city-" + "-".join(re.findall(r"\w+", city.lower())) for city in by_city}
+    # Filtering by city needs no script: every city is a link to its own list.
+    lines += [" · ".join(f"[{escape(city)}](#{anchors[city]})" for city in sorted(by_city)), ""]
     for city in sorted(by_city):
-        lines += [f'<section data-city="{escape(city)}" markdown>', "", f"## {escape(city)}", ""]
+        lines += [f'<section data-city="{escape(city)}" markdown>', "", f"## {escape(city)} {{ #{anchors[city]} }}", ""]
         for store in sorted(by_city[city], key=lambda s: s.name):
             needle = escape(f"{store.name} {store.city} {store.address}".lower())
             lines.append(f'- <span data-store="{needle}" markdown>[{escape(store.name)}]({store.id}.md) · {escape(store.address)}</span>')

@@ -76,6 +76,18 @@ class ComplaintEvent(msgspec.Struct, frozen=True, kw_only=True):
     note: str
 
 
+class ResponseView(msgspec.Struct, frozen=True, kw_only=True):
+    id: int
+    store_id: str
+    touchpoint_id: str
+    language: str
+    survey_id: str
+    survey_version: int
+    answers: dict
+    created_at: str
+    contact: dict | None  # only where the customer consented, and only until the purge
+
+
 class StoreMetrics(msgspec.Struct, frozen=True, kw_only=True):
     store_id: str | None
     touchpoint_id: str | None
@@ -291,6 +303,32 @@ def metrics(
         )
         for key, rows in sorted(groups.items(), key=lambda kv: (kv[0][0], kv[0][1] or ""))
     ]
+
+
+def list_responses(
+    database: Database, user: User, *, store_id: str | None = None, since: dt.date | None = None, limit: int = 200
+) -> list[ResponseView]:
+    """Newest first, for the stores `user` covers, with contact details where given with consent."""
+    sql = (
+        "SELECT r.id, r.store_id, r.touchpoint_id, r.language, r.survey_id, r.survey_version, r.answers, r.created_at, "
+        "c.name, c.email, c.phone FROM survey_responses r LEFT JOIN survey_contacts c ON c.response_id = r.id WHERE 1 = 1"
+    )
+    args: list = []
+    if store_id:
+        sql, args = sql + " AND r.store_id = ?", [*args, store_id]
+    if since:
+        sql, args = sql + " AND r.created_at >= ?", [*args, since.isoformat()]
+    rows = database.read().execute(sql + " ORDER BY r.id DESC", args)
+    views = []
+    for r in rows:
+        if not user.covers(r[1]):
+            continue
+        contact = {"name": r[8], "email": r[9], "phone": r[10]} if r[9] is not None else None
+        views.append(ResponseView(id=r[0], store_id=r[1], touchpoint_id=r[2], language=r[3], survey_id=r[4], survey_version=r[5],
+                                  answers=msgspec.json.decode(r[6]), created_at=r[7], contact=contact))
+        if len(views) >= limit:
+            break
+    return views
 
 
 class PurgeReport(msgspec.Struct, frozen=True, kw_only=True):
