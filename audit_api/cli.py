@@ -32,7 +32,7 @@ from .errors import AuditError
 from .http.accounts import enrolment_url
 from .posters import write_posters
 from .qr import qr_text, write_qr_png
-from .site.build import build_site
+from .site.build import build_site, project_root
 from .store import Database, accounts, current_book, feedback, migrate, publish
 from .store.secret import instance_secret
 
@@ -241,7 +241,7 @@ def site() -> None:
 def site_build(settings: Settings, out: Path | None) -> None:
     """Generate the pages from the published book and build them (strict) into a static folder."""
     try:
-        report = build_site(current_book(_database(settings)), Path.cwd(), out or settings.site_dir, public_url=settings.public_url)
+        report = build_site(current_book(_database(settings)), project_root(), out or settings.site_dir, public_url=settings.public_url)
     except AuditError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"{report.pages} pages in {', '.join(report.languages)}: {report.out}")

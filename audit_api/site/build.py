@@ -30,6 +30,12 @@ NEAREST = {"bs": "sh", "sw": "en"}  # Serbo-Croatian reads naturally to Bosnian 
 SEARCH_LANGUAGES = {p.name.split(".")[1] for p in (Path(material.__file__).parent / "templates/assets/javascripts/lunr/min").glob("lunr.*.min.js")} - {"stemmer", "multi"}
 
 
+def project_root() -> Path:
+    """Where mkdocs.yml and site/ are: the working folder if it has them, else beside the package."""
+    here = Path.cwd()
+    return here if (here / "mkdocs.yml").is_file() else Path(__file__).resolve().parents[2]
+
+
 class SiteBuildFailed(AuditError):
     pass
 
