@@ -86,7 +86,7 @@ def check_book(folder: Path) -> LoadResult:
         surveys=[obj for obj, _ in decoded["surveys"]],
     )
     sources = {id(obj): src for items in decoded.values() for obj, src in items}
-    problems.extend(rules.check(book, lambda obj: sources[id(obj)], folder))
+    problems.extend(rules.check(book, lambda obj: sources[id(obj)]))
     has_errors = any(p.severity == "error" for p in problems)
     return LoadResult(None if has_errors else book, sorted(problems, key=lambda p: (p.file, p.line)))
 

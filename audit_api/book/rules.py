@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import zoneinfo
 from collections.abc import Callable, Iterable, Iterator
-from pathlib import Path
 from typing import Any
 
 import msgspec
@@ -62,7 +61,7 @@ class _Report:
         return f"{source.file}:{source.line_of(path)}"
 
 
-def check(book: Book, source_of: Callable[[Any], Source], folder: Path, today: dt.date | None = None) -> list[Problem]:
+def check(book: Book, source_of: Callable[[Any], Source], today: dt.date | None = None) -> list[Problem]:
     report = _Report(source_of)
     today = today or dt.date.today()
     _check_chain(book, report)

@@ -24,7 +24,7 @@ from .auth import require
 from .context import Context
 
 MULTIPART_OVERHEAD = 64 * 1024
-UPLOAD_STATES = {"assigned", "in_progress", "submitted", "returned"}
+UPLOAD_STATES = visits.OPEN_FOR_SUBMISSION | {"submitted"}  # photos may follow the audit on bad networks
 
 
 @dataclass

@@ -12,12 +12,10 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import secrets
-from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import parse_qs
 from zoneinfo import ZoneInfo
 
-from jinja2 import Environment, FileSystemLoader, select_autoescape
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import Cookie
 from litestar.di import NamedDependency
@@ -35,11 +33,11 @@ from ..store import current_version, feedback
 from .context import AcceptLanguage, Context, Lang
 from .labels import labels
 from .limits import client_address
+from .render import templates
 
 FORM_MAX_BYTES = 16 * 1024
 BROWSER_COOKIE = "fb"
 _blank_pages: dict[tuple[int, str, str, str], tuple[object, str]] = {}
-_templates = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"), autoescape=select_autoescape(["html"]))
 
 
 class FormValues:
@@ -58,7 +56,7 @@ class FormValues:
 
 def html(template: str, status_code: int = 200, cookies: list[Cookie] | None = None, **values: Any) -> Response[str]:
     return Response(
-        _templates.get_template(template).render(**values),
+        templates.get_template(template).render(**values),
         media_type="text/html",
         status_code=status_code,
         cookies=cookies or [],

@@ -7,9 +7,7 @@ Roles: whoever may see the visit.
 from __future__ import annotations
 
 import base64
-from pathlib import Path
 
-from jinja2 import Environment, FileSystemLoader, select_autoescape
 from litestar import Controller, Response, get
 from litestar.di import NamedDependency
 from litestar.params import FromPath
@@ -19,10 +17,7 @@ from ..store import accounts, visits
 from .auth import require
 from .context import AcceptLanguage, Context, Lang, language_for
 from .labels import labels
-
-_templates = Environment(
-    loader=FileSystemLoader(Path(__file__).parent / "templates"), autoescape=select_autoescape(["html"])
-)
+from .render import templates
 
 
 class _Photo:
@@ -57,7 +52,7 @@ def render_report(context: Context, visit_id: str, lang: str) -> str:
     audit, result = latest if latest else (None, None)
     store = context.book.stores_by_id.get(visit.store_id)
     photos = [_Photo(r, context.blobs.read(r.sha256)) for r in visits.list_evidence(database, visit)]
-    return _templates.get_template("report.html").render(
+    return templates.get_template("report.html").render(
         lang=lang,
         t=labels(lang),
         visit=visit,
@@ -69,7 +64,7 @@ def render_report(context: Context, visit_id: str, lang: str) -> str:
         stage_titles={s.id: pick(s.title, lang, default) for s in checklist.stages},
         item_texts={i.id: pick(i.text, lang, default) for s in checklist.stages for i in s.items},
         comments={a.item: a.comment for a in audit.answers} if audit else {},
-        missing=visits.missing_photos(database, visit),
+        missing=visits.missing_photos(database, visit, latest),
         photos_by_item={i: [p for p in photos if p.item_id == i] for i in {p.item_id for p in photos}},
         other_photos=[p for p in photos if not p.item_id],
     )

@@ -64,7 +64,7 @@ def visible(context: Context, visit_id: str) -> Visit:
 
 def detail(context: Context, visit: Visit) -> VisitDetail:
     latest = visits.latest_audit(context.database, visit)
-    missing = visits.missing_photos(context.database, visit)
+    missing = visits.missing_photos(context.database, visit, latest)
     result = latest[1] if latest else None
     return VisitDetail(
         visit=visit,

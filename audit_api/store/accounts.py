@@ -155,17 +155,6 @@ def redeem_enrolment(database: Database, code: str, device: str, now: dt.datetim
     return IssuedToken(token_id=token_id, token=f"{token_id}.{secret}", user=user.name, role=user.role)
 
 
-def authenticate(database: Database, token: str, now: dt.datetime | None = None) -> User | None:
-    """The user behind a live token, or None (unknown, malformed, wrong secret or revoked)."""
-    found = lookup_token(database, token, now)
-    if found is None:
-        return None
-    user, stale = found
-    if stale:
-        touch_token(database, token, now)
-    return user
-
-
 def lookup_token(database: Database, token: str, now: dt.datetime | None = None) -> tuple[User, bool] | None:
     """Read-only: the token's user, and whether its last use should be written down again."""
     token_id, _, secret = token.partition(".")

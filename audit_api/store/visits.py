@@ -249,7 +249,7 @@ def prepare_audit(
     now = now or _now()
     body = _encode(audit)
     body_hash = hashlib.sha256(body).hexdigest()
-    replay = _stored(database, audit_id)
+    replay = _stored(database.read(), audit_id)
     if replay is not None:
         return _same_or_conflict(replay, audit.visit_id, body_hash), False
 
@@ -295,8 +295,8 @@ def prepare_audit(
     return database.submit(store)  # group commit: resolves once the audit is on disk
 
 
-def _stored(db: Database | object, audit_id: str) -> tuple[str, str, str] | None:
-    conn = db.read() if isinstance(db, Database) else db
+def _stored(conn, audit_id: str) -> tuple[str, str, str] | None:
+    """The stored (visit id, body hash, result) of an audit id, read on `conn`."""
     return conn.execute("SELECT visit_id, body_hash, result FROM audits WHERE id = ?", [audit_id]).fetchone()
 
 
@@ -320,9 +320,13 @@ def audit_revisions(database: Database, visit: Visit) -> list[AuditResult]:
     return [msgspec.json.decode(row[0], type=AuditResult) for row in rows]
 
 
-def missing_photos(database: Database, visit: Visit) -> list[str]:
-    """Failed items of the latest submission whose rule wants a photo not uploaded yet."""
-    latest = latest_audit(database, visit)
+def missing_photos(
+    database: Database, visit: Visit, latest: tuple[AuditSubmission, AuditResult] | None = None
+) -> list[str]:
+    """Failed items of the latest submission whose rule wants a photo not uploaded yet.
+
+    Pass `latest` when the caller has already read it."""
+    latest = latest or latest_audit(database, visit)
     if latest is None:
         return []
     items = {r.item_id for r in list_evidence(database, visit)}
