@@ -20,9 +20,10 @@ run: install
 	$(BIN)/audit site build
 	$(BIN)/audit serve
 
-## test: lint, then the whole test suite
+## test: lint, type-check (mypy, strict), then the whole test suite
 test: install
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 	$(BIN)/pytest
 
 ## bench: the server under load from a second process, then the site build for 250 and 1000 stores

@@ -28,12 +28,14 @@ import msgspec
 from .book import check_book
 from .book.schema import write_schemas
 from .config import Settings
+from .domain.links import enrolment_url
 from .errors import AuditError
-from .http.accounts import enrolment_url
 from .posters import write_posters
 from .qr import qr_text, write_qr_png
+from .services import accounts, feedback
 from .site.build import build_site, project_root
-from .store import Database, accounts, current_book, feedback, migrate, publish
+from .store import Database, current_book, migrate, publish
+from .store.accounts import Role
 from .store.secret import instance_secret
 
 
@@ -147,7 +149,7 @@ def _database(settings: Settings) -> Database:
 @click.option("--store", "stores", multiple=True, help="a store a manager looks after (repeat)")
 @click.option("--all-stores", is_flag=True, help="a manager of every store")
 @click.option("--language", help="preferred language for checklists and reports")
-def users_add(settings: Settings, name: str, role: str, display_name: str, stores: tuple[str, ...], all_stores: bool, language: str | None) -> None:
+def users_add(settings: Settings, name: str, role: Role, display_name: str, stores: tuple[str, ...], all_stores: bool, language: str | None) -> None:
     """Create a user."""
     database = _database(settings)
     try:

@@ -55,7 +55,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
         }
         values: dict[str, object] = {field: env[var] for field, var in names.items() if env.get(var)}
         values |= {k: v for k, v in overrides.items() if v is not None}
-        paths = {k: Path(v) for k, v in values.items() if k in ("db_path", "book_path", "site_dir")}  # msgspec has no Path from str
+        paths = {k: Path(str(v)) for k, v in values.items() if k in ("db_path", "book_path", "site_dir")}  # msgspec has no Path from str
         try:
             return msgspec.structs.replace(msgspec.convert({k: v for k, v in values.items() if k not in paths}, cls, strict=False), **paths)
         except msgspec.ValidationError as exc:

@@ -4,12 +4,22 @@
     ├── BookInvalid         the standards book has errors; carries every Problem found
     ├── BookNotLoaded       the database holds no published book yet
     ├── SchemaNotCurrent    the database needs `audit db migrate`
-    ├── NotFound            an id that does not exist (HTTP 404)
+    ├── NotFound            an id that does not exist, or that the caller may not know of (HTTP 404)
+    ├── Forbidden           the caller is known but may not do this (HTTP 403)
     ├── InvalidInput        a request that breaks a rule; carries per-field errors (HTTP 422)
+    ├── TooLarge            an upload over its size limit (HTTP 413)
     └── Conflict            a request that contradicts what is stored (HTTP 409)
 
 The HTTP layer turns each into the one error shape (RFC 9457 problem details, see
 `http/problems.py`); the CLI prints them. Nothing else is raised across module boundaries.
+
+Where a request is wrong, `FieldError.path` says where, in one syntax for every error of the API:
+the part of the request (`body`, `query`, `path`, `header`), then `.name` for a field and `[n]` for
+the n-th element of a list, counted from 0:
+
+    body.answers[3].value     body.window_start     body.file     query.from     header.if-none-match
+
+(The book's own problems, `Problem`, locate a place in a YAML file instead: file, `$.`-path and line.)
 """
 
 from __future__ import annotations
@@ -31,7 +41,7 @@ class Problem(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class FieldError(msgspec.Struct, frozen=True):
-    """One broken rule of a request: where (a JSON path such as `$.answers[2].value`) and why."""
+    """One broken rule of a request: where (`body.answers[2].value`, see above) and why."""
 
     path: str
     message: str
@@ -60,10 +70,18 @@ class NotFound(AuditError):
     pass
 
 
+class Forbidden(AuditError):
+    pass
+
+
 class InvalidInput(AuditError):
     def __init__(self, detail: str, errors: list[FieldError] | None = None):
         super().__init__(detail)
         self.errors = errors or []
+
+
+class TooLarge(AuditError):
+    pass
 
 
 class Conflict(AuditError):

@@ -7,9 +7,9 @@ from pathlib import Path
 
 from .book import Book, pick
 from .domain.links import link_token, survey_url
-from .http.labels import labels
-from .http.render import templates
 from .qr import qr_svg, write_qr_png
+from .render import render
+from .render.labels import labels
 
 
 def write_posters(book: Book, secret: bytes, public_url: str, folder: Path) -> list[tuple[str, Path]]:
@@ -26,7 +26,8 @@ def write_posters(book: Book, secret: bytes, public_url: str, folder: Path) -> l
             write_qr_png(url, base.with_suffix(".png"))
             lang = store.languages[0]
             calls = [{"lang": code, "scan_us": labels(code)["scan_us"], "scan_hint": labels(code)["scan_hint"]} for code in store.languages]
-            poster = templates.get_template("poster.html").render(
+            poster = render(
+                "poster.html",
                 lang=lang, store_name=store.name, touchpoint=pick(touchpoint.name, lang, default), calls=calls, svg=svg, url=url
             )
             base.with_suffix(".html").write_text(poster, encoding="utf-8")

@@ -33,4 +33,4 @@ def write_qr_png(data: str, path: Path, box_size: int = 10) -> Path:
 def qr_svg(data: str) -> str:
     """An SVG QR code (one path, scalable) as text, for posters and print."""
     image = _code(data).make_image(image_factory=qrcode.image.svg.SvgPathImage)
-    return image.to_string(encoding="unicode")
+    return str(image.to_string(encoding="unicode"))

@@ -8,8 +8,10 @@ import uuid
 from audit_api.book import Book, load_book
 from audit_api.domain.audits import AuditSubmission
 from audit_api.domain.scoring import Answer
-from audit_api.store import Database, visits
+from audit_api.services import visits
+from audit_api.store import Database
 from audit_api.store.accounts import User
+from audit_api.store.visits import Visit
 
 from .conftest import DEMO_BOOK, STORE_X
 
@@ -44,16 +46,17 @@ def audit_body(visit_id: str, answers: list[dict] | None = None, **extra: object
     }
 
 
-def assign(database: Database, auditor: User, by: User, store_id: str = STORE_X, checklist_id: str = "in-store-visit") -> visits.Visit:
-    return visits.create_visit(
-        database, BOOK, store_id=store_id, checklist_id=checklist_id, auditor=auditor, assigned_by=by,
+def assign(database: Database, auditor: User, by: User, store_id: str = STORE_X, checklist_id: str = "in-store-visit") -> Visit:
+    assignment = visits.Assignment(
+        store_id=store_id, checklist_id=checklist_id, auditor=auditor.name,
         window_start=dt.date(2026, 11, 23), window_end=dt.date(2026, 11, 30), scenario="Ask about wholesale discounts.",
     )
+    return visits.assign_visit(database, BOOK, by, assignment)
 
 
-def submitted(database: Database, auditor: User, by: User, store_id: str = STORE_X) -> visits.Visit:
+def submitted(database: Database, auditor: User, by: User, store_id: str = STORE_X) -> Visit:
     visit = assign(database, auditor, by, store_id)
     body = AuditSubmission(**{**audit_body(visit.id), "answers": [Answer(**a) for a in perfect_answers()],
                               "started_at": VISIT_START, "finished_at": VISIT_START + dt.timedelta(minutes=25), "gps": None})
-    visits.submit_audit(database, BOOK, auditor, str(uuid.uuid4()), body, now=VISIT_START + dt.timedelta(hours=1))
-    return visits.get_visit(database, visit.id)
+    visits.submit_audit(database, BOOK, auditor, str(uuid.uuid4()), body, now=VISIT_START + dt.timedelta(hours=1)).result()
+    return visits.visible_visit(database, auditor, visit.id)

@@ -1,11 +1,19 @@
-"""Shared fixtures: a copy of the demo book, a real SQLite file in a temp folder, the real app in-process."""
+"""Shared fixtures: a copy of the demo book, a real SQLite file in a temp folder, the real app in-process.
+
+The costly states (migrated; migrated and loaded with the demo book; loaded with six signed-in
+actors) are built once per session as closed SQLite files; each test opens its own copy of the one
+it needs, in its own temp folder, so no test sees another's writes.
+"""
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 from litestar.testing import TestClient
@@ -13,12 +21,16 @@ from litestar.testing import TestClient
 from audit_api.book import load_book
 from audit_api.config import Settings
 from audit_api.http import create_app
+from audit_api.services import accounts
 from audit_api.store import Database, migrate, publish
+from audit_api.store.accounts import User
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO_BOOK = ROOT / "checklists"
 # A Tuesday, 12:00 in Sarajevo (UTC+1 in November): every demo store is open.
 NOON_TUESDAY = dt.datetime(2026, 11, 24, 11, 0, tzinfo=dt.UTC)
+STORE_X, STORE_Y = "sarajevo-ferhadija", "moskva-arbat"
+T = TypeVar("T")
 
 
 @pytest.fixture
@@ -29,48 +41,22 @@ def book_dir(tmp_path: Path) -> Path:
     return target
 
 
-@pytest.fixture
-def database(tmp_path: Path) -> Iterator[Database]:
-    db = Database(tmp_path / "audit.db")
-    migrate(db)
-    yield db
-    db.close()
-
-
-@pytest.fixture
-def loaded(database: Database) -> Database:
-    publish(database, load_book(DEMO_BOOK))
-    return database
-
-
 def make_client(database: Database, clock_at: dt.datetime = NOON_TUESDAY, **settings: object) -> TestClient:
     app = create_app(Settings(db_path=database.path, **settings), database=database, clock=lambda: clock_at)
     return TestClient(app)
 
 
-@pytest.fixture
-def client(loaded: Database) -> Iterator[TestClient]:
-    with make_client(loaded) as test_client:
-        yield test_client
-
-
 # --- signed-in actors -------------------------------------------------------------------------
-
-from dataclasses import dataclass  # noqa: E402
-
-from audit_api.store import accounts  # noqa: E402
-
-STORE_X, STORE_Y = "sarajevo-ferhadija", "moskva-arbat"
 
 
 @dataclass
 class Actor:
     name: str
-    user: accounts.User | None
+    user: User | None
     headers: dict[str, str]
 
 
-def enrol(database: Database, user: accounts.User, device: str = "phone") -> str:
+def enrol(database: Database, user: User, device: str = "phone") -> str:
     """A real device token, through the real one-time code exchange."""
     code = accounts.start_enrolment(database, user).code
     return accounts.redeem_enrolment(database, code, device).token
@@ -81,14 +67,88 @@ def make_actor(database: Database, name: str, role: str, **options: object) -> A
     return Actor(name, user, {"Authorization": f"Bearer {enrol(database, user)}"})
 
 
-@pytest.fixture
-def actors(loaded: Database) -> dict[str, Actor]:
-    """Anonymous, auditors A and B, managers of store X and of store Y, an admin."""
+def _six_actors(database: Database) -> dict[str, Actor]:
     return {
         "anonymous": Actor("anonymous", None, {}),
-        "auditor_a": make_actor(loaded, "auditor-a", "auditor", language="bs"),
-        "auditor_b": make_actor(loaded, "auditor-b", "auditor"),
-        "manager_x": make_actor(loaded, "manager-x", "manager", stores=[STORE_X]),
-        "manager_y": make_actor(loaded, "manager-y", "manager", stores=[STORE_Y]),
-        "admin": make_actor(loaded, "admin", "admin"),
+        "auditor_a": make_actor(database, "auditor-a", "auditor", language="bs"),
+        "auditor_b": make_actor(database, "auditor-b", "auditor"),
+        "manager_x": make_actor(database, "manager-x", "manager", stores=[STORE_X]),
+        "manager_y": make_actor(database, "manager-y", "manager", stores=[STORE_Y]),
+        "admin": make_actor(database, "admin", "admin"),
     }
+
+
+# --- database files built once, copied per test -----------------------------------------------
+
+
+def snapshot(source: Path | None, target: Path, build: Callable[[Database], T]) -> T:
+    """Copy the database file `source` (if any) to `target`, run `build` on it, and close it.
+
+    Closing the last connection checkpoints the WAL into the file, so `target` alone then holds
+    every write and can be copied as it is.
+    """
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if source is not None:
+        shutil.copyfile(source, target)
+    database = Database(target)
+    try:
+        result = build(database)
+    finally:
+        database.close()
+    wal = target.with_name(f"{target.name}-wal")
+    assert not wal.exists(), f"{wal} outlived close(): a connection is still open, and a copy of {target.name} would miss writes"
+    return result
+
+
+@dataclass(frozen=True)
+class Snapshots:
+    """Closed database files, each a step further: migrated, then the demo book published, then the actors."""
+
+    migrated: Path
+    loaded: Path
+    actors: Path
+    people: dict[str, Actor]  # the users and tokens of `actors`: valid on every copy of that file
+
+
+@pytest.fixture(scope="session")
+def snapshots(tmp_path_factory: pytest.TempPathFactory) -> Snapshots:
+    root = tmp_path_factory.mktemp("snapshots")
+    migrated, loaded, with_actors = (root / step / "audit.db" for step in ("migrated", "loaded", "actors"))
+    snapshot(None, migrated, migrate)
+    snapshot(migrated, loaded, lambda db: publish(db, load_book(DEMO_BOOK)))
+    people = snapshot(loaded, with_actors, _six_actors)
+    return Snapshots(migrated, loaded, with_actors, people)
+
+
+@pytest.fixture
+def database(request: pytest.FixtureRequest, snapshots: Snapshots, tmp_path: Path) -> Iterator[Database]:
+    """A migrated database in the test's own folder (`audit.db`).
+
+    `loaded` and `actors` are this same database, a step further; so a test that uses them gets a
+    copy of the snapshot already taken that far.
+    """
+    wanted = request.fixturenames
+    source = snapshots.actors if "actors" in wanted else snapshots.loaded if "loaded" in wanted else snapshots.migrated
+    target = tmp_path / "audit.db"
+    shutil.copyfile(source, target)
+    db = Database(target)
+    yield db
+    db.close()
+
+
+@pytest.fixture
+def loaded(database: Database) -> Database:
+    """The `database`, with the demo book published."""
+    return database
+
+
+@pytest.fixture
+def actors(loaded: Database, snapshots: Snapshots) -> dict[str, Actor]:
+    """Anonymous, auditors A and B, managers of store X and of store Y, an admin: users of `loaded`."""
+    return copy.deepcopy(snapshots.people)
+
+
+@pytest.fixture
+def client(loaded: Database) -> Iterator[TestClient]:
+    with make_client(loaded) as test_client:
+        yield test_client

@@ -95,11 +95,11 @@ def test_per_item_errors_in_the_error_shape(loaded: Database, actors: dict[str, 
     problem = response.json()
     assert problem["detail"] == "the audit does not fit in-store-visit version 1"
     errors = {e["path"]: e["message"] for e in problem["errors"]}
-    assert errors["$.answers[0].value"] == "answer true or false"
-    assert errors["$.answers[1].na"] == "this item cannot be answered N/A"
-    assert errors["$.answers[3].value"] == "answer a whole number from 1 to 5"
-    assert errors[f"$.answers[{len(answers) - 1}].item"] == "no item 'made-up' in in-store-visit version 1"
-    assert errors["$.answers"].startswith("not answered: ")
+    assert errors["body.answers[0].value"] == "answer true or false"
+    assert errors["body.answers[1].na"] == "this item cannot be answered N/A"
+    assert errors["body.answers[3].value"] == "answer a whole number from 1 to 5"
+    assert errors[f"body.answers[{len(answers) - 1}].item"] == "no item 'made-up' in in-store-visit version 1"
+    assert errors["body.answers"].startswith("not answered: ")
     assert count(loaded, "audits") == 0
 
 
@@ -188,7 +188,7 @@ def test_an_audit_missing_a_required_comment_is_refused(loaded: Database, actors
         refused = client.put(f"/api/v1/audits/{uuid.uuid4()}", json=audit_body(visit.id, answers), headers=a.headers)
         index = next(i for i, x in enumerate(answers) if x["item"] == "callback-hours")
         assert {e["path"]: e["message"] for e in refused.json()["errors"]} == {
-            f"$.answers[{index}].comment": "a comment is required when this item fails"
+            f"body.answers[{index}].comment": "a comment is required when this item fails"
         }
         answers[index]["comment"] = "Promised a call-back the same day; it came two days later."
         assert client.put(f"/api/v1/audits/{uuid.uuid4()}", json=audit_body(visit.id, answers), headers=a.headers).status_code == 201

@@ -1,4 +1,4 @@
-"""Who may do what: every endpoint against every kind of caller, each case on a fresh database.
+"""Who may do what: every endpoint against every kind of caller, each case on its own copy of one database.
 
 Callers: anonymous, auditor A (the visit's auditor), auditor B, the manager of store X (the visit's
 store), the manager of store Y, and an admin. 401: no or bad token; 403: the wrong role; 404: a
@@ -10,20 +10,24 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+import shutil
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from PIL import Image
 
 from audit_api.domain.forms import ComplaintForm
 from audit_api.domain.links import link_token
-from audit_api.store import Database, accounts, feedback, visits
+from audit_api.services import accounts, feedback, visits
+from audit_api.store import Database
 from audit_api.store.blobs import BlobStore
 from audit_api.store.secret import instance_secret
 
 from .audit_helpers import BOOK, assign, audit_body, submitted
-from .conftest import NOON_TUESDAY, STORE_X, Actor, make_client
+from .conftest import NOON_TUESDAY, STORE_X, Actor, Snapshots, make_client, snapshot
 
 ACTORS = ["anonymous", "auditor_a", "auditor_b", "manager_x", "manager_y", "admin"]
 
@@ -38,9 +42,8 @@ def world(database: Database, actors: dict[str, Actor]) -> dict[str, str]:
     a, admin = actors["auditor_a"].user, actors["admin"].user
     upcoming = assign(database, a, admin)
     done = submitted(database, a, admin)
-    data = png()
-    digest = BlobStore(database.path.parent / "evidence").put(data)
-    visits.add_evidence(database, a, done, "", digest, "image/png", len(data), "shelf.png")
+    blobs = BlobStore(database.path.parent / "evidence")
+    digest = visits.upload_evidence(database, blobs, a, done.id, "", png(), "shelf.png", limit=1 << 20)[0].sha256
     token_b = accounts.list_tokens(database, actors["auditor_b"].user)[0].id
     complaint = ComplaintForm(store_id=STORE_X, happened_on=dt.date(2026, 11, 20), what="Rude at the till.", desired="apology", contact=None)
     ticket = feedback.file_complaint(database, BOOK, complaint, "en", NOON_TUESDAY)
@@ -111,14 +114,40 @@ MATRIX: list[tuple[str, str, Body | None, tuple[int, ...]]] = [
 
 def _complaint_form() -> dict:
     return {"store": STORE_X, "happened_on": "2026-11-20", "what": "The fitting room was dirty.", "desired": "apology"}
+
+
 CASES = [(m, p, b, actor, expected[i]) for m, p, b, expected in MATRIX for i, actor in enumerate(ACTORS)]
 
 
+@dataclass(frozen=True)
+class World:
+    folder: Path  # a closed audit.db with the world in it, its secret.key (which signs `link`) and its evidence/
+    ids: dict[str, str]
+    actors: dict[str, Actor]
+
+
+@pytest.fixture(scope="module")
+def built_world(tmp_path_factory: pytest.TempPathFactory, snapshots: Snapshots) -> World:
+    """The world, built once on a copy of the session's database with the actors."""
+    folder = tmp_path_factory.mktemp("world")
+    ids = snapshot(snapshots.actors, folder / "audit.db", lambda database: world(database, snapshots.people))
+    return World(folder, ids, snapshots.people)
+
+
+@pytest.fixture
+def in_world(built_world: World, tmp_path: Path) -> Iterator[Database]:
+    """A private copy of the world, so that a case that writes cannot change what another case sees."""
+    shutil.copytree(built_world.folder, tmp_path, dirs_exist_ok=True)
+    database = Database(tmp_path / "audit.db")
+    yield database
+    database.close()
+
+
 @pytest.mark.parametrize(("method", "path", "body", "actor", "expected"), CASES, ids=[f"{c[0]} {c[1]} as {c[3]}" for c in CASES])
-def test_access(loaded: Database, actors: dict[str, Actor], method: str, path: str, body: Body | None, actor: str, expected: int) -> None:
-    ids = world(loaded, actors) | {"uuid": str(uuid.uuid4())}
-    with make_client(loaded) as client:
-        response = client.request(method, path.format(**ids), headers=actors[actor].headers, **(body(loaded, ids) if body else {}))
+def test_access(built_world: World, in_world: Database, method: str, path: str, body: Body | None, actor: str, expected: int) -> None:
+    ids = built_world.ids | {"uuid": str(uuid.uuid4())}
+    with make_client(in_world) as client:
+        response = client.request(method, path.format(**ids), headers=built_world.actors[actor].headers, **(body(in_world, ids) if body else {}))
     assert response.status_code == expected, response.text
     if expected >= 400:
         assert response.headers["content-type"] == "application/problem+json"

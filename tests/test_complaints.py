@@ -6,7 +6,8 @@ import datetime as dt
 import re
 
 from audit_api.domain.forms import ComplaintForm, Contact
-from audit_api.store import Database, feedback
+from audit_api.services import feedback
+from audit_api.store import Database
 
 from .audit_helpers import BOOK
 from .conftest import NOON_TUESDAY, STORE_X, STORE_Y, Actor, make_client

@@ -11,7 +11,8 @@ from urllib.parse import parse_qs, urlparse
 import zxingcpp
 from PIL import Image
 
-from audit_api.store import Database, accounts
+from audit_api.services import accounts
+from audit_api.store import Database
 
 from .conftest import DEMO_BOOK, NOON_TUESDAY, make_client
 

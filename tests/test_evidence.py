@@ -52,7 +52,7 @@ def test_a_jpg_name_on_text_content_is_refused(loaded: Database, actors: dict[st
     problem = response.json()
     assert problem["detail"] == "'receipt.jpg' is not a photo or document we accept"
     assert problem["errors"] == [
-        {"path": "file", "message": "its content is none of: JPEG photo, PNG image, HEIC photo, PDF document (the file name and declared type do not count)"}
+        {"path": "body.file", "message": "its content is none of: JPEG photo, PNG image, HEIC photo, PDF document (the file name and declared type do not count)"}
     ]
     assert not list((loaded.path.parent / "evidence").rglob("*")) or not any(p.is_file() for p in (loaded.path.parent / "evidence").rglob("*"))
 
@@ -97,7 +97,7 @@ def test_unknown_item_is_refused(loaded: Database, actors: dict[str, Actor]) -> 
             files={"file": ("a.jpg", jpeg(), "image/jpeg"), "item": (None, "no-such-item")},
             headers=a.headers,
         )
-    assert response.status_code == 422 and response.json()["errors"] == [{"path": "item", "message": "unknown item 'no-such-item'"}]
+    assert response.status_code == 422 and response.json()["errors"] == [{"path": "body.item", "message": "unknown item 'no-such-item'"}]
 
 
 def test_an_audit_without_its_required_photo_is_not_complete(loaded: Database, actors: dict[str, Actor]) -> None:

@@ -6,7 +6,8 @@ import datetime as dt
 
 from audit_api.domain.forms import SurveyAnswers
 from audit_api.domain.metrics import Ces, Csat, Nps, ces, csat, nps
-from audit_api.store import Database, feedback
+from audit_api.services import feedback
+from audit_api.store import Database
 
 from .audit_helpers import BOOK
 from .conftest import STORE_X, STORE_Y, Actor, make_client

@@ -8,7 +8,8 @@ import subprocess
 import sys
 
 from audit_api.domain.forms import ComplaintForm, Contact, SurveyAnswers
-from audit_api.store import Database, feedback
+from audit_api.services import feedback
+from audit_api.store import Database
 
 from .audit_helpers import BOOK
 from .conftest import DEMO_BOOK, STORE_X

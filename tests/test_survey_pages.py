@@ -107,7 +107,7 @@ def test_a_coupon_incentive_gives_each_response_its_own_code(loaded: Database) -
 
     from audit_api.book import load_book
     from audit_api.domain.forms import SurveyAnswers
-    from audit_api.store import feedback
+    from audit_api.services import feedback
 
     from .conftest import DEMO_BOOK
 

@@ -6,7 +6,7 @@ Not for: finding missing translations (`rules.py` reports those as warnings).
 
 from __future__ import annotations
 
-from .models import Text
+from .base import Text
 
 # How each language names itself, for language switchers; a code not listed is shown as the code.
 LANGUAGE_NAMES = {"en": "English", "bs": "Bosanski", "ru": "Русский", "bg": "Български", "es": "Español", "sw": "Kiswahili"}

@@ -1,6 +1,6 @@
 """Load the standards book folder into a validated `Book`, or into the full list of its problems.
 
-The folder's layout is the contract (see `checklists/README.md`):
+The folder's layout is the contract (the README's section on the standards book shows it too):
 
     chain.yaml            the chain: languages, contacts, complaint procedure, retention
     faq.yaml              the public FAQ
@@ -138,6 +138,7 @@ def _convert(source: Source, type_: type, problems: list[Problem]) -> Any:
             return msgspec.convert(data, type_)
         except msgspec.ValidationError as exc:
             match = _AT.match(str(exc))
+            assert match is not None  # the pattern matches any text
             message, path = match["msg"], parse_path(match["path"] or "$")
             if match["key"]:
                 message = f"a key: {message}"
@@ -192,7 +193,7 @@ def _did_you_mean(key: str, fields: list[str]) -> str:
 
 def _fields_at(type_: Any, data: Any, path: PathKey) -> list[str]:
     """The keys a Struct accepts at `path` of `data`, following lists, options and tagged unions."""
-    info = msgspec.inspect.type_info(type_)
+    info: Any = msgspec.inspect.type_info(type_)
     for part in path + (None,):
         info = _pick_struct(info, data)
         if part is None:

@@ -2,8 +2,9 @@
 
 Duplicate ids, dangling references, impossible opening hours, unknown time zones, surveys over the
 question limit, checklists that cannot be scored, missing translations (a warning: the default
-language is shown instead). Each finding is a `Problem` located by file, path and line.
-Not for: shapes of single fields (the Structs in `models.py` hold those).
+language is shown instead), and each item's and question's own rules, which its kind class holds
+(`problems` in `items.py`, `questions.py`). Each finding is a `Problem` located by file, path and line.
+Not for: shapes of single fields (the Structs hold those).
 """
 
 from __future__ import annotations
@@ -16,21 +17,9 @@ from typing import Any
 import msgspec
 
 from ..errors import Problem
+from .base import duplicates
 from .intervals import DAY, parse_interval
-from .models import (
-    MAX_SURVEY_QUESTIONS,
-    WEEKDAYS,
-    Book,
-    Checklist,
-    ChoiceItem,
-    ConsentQuestion,
-    MultipleChoiceQuestion,
-    ScaleItem,
-    SingleChoiceQuestion,
-    Store,
-    Survey,
-    question_range,
-)
+from .models import MAX_SURVEY_QUESTIONS, WEEKDAYS, Book, Checklist, Store, Survey
 from .source import PathKey, Source, format_path
 
 REVIEW_EVERY_DAYS = 183  # the sources: review standards at least every six months
@@ -136,16 +125,16 @@ def _check_store(store: Store, book: Book, report: _Report) -> None:
 
     seen: dict[dt.date, int] = {}
     for index, exception in enumerate(store.exceptions):
-        path = ("exceptions", index)
+        at: PathKey = ("exceptions", index)
         if exception.date in seen:
-            report.add(store, (*path, "date"), f"{exception.date} already has an exception (exceptions[{seen[exception.date]}])")
+            report.add(store, (*at, "date"), f"{exception.date} already has an exception (exceptions[{seen[exception.date]}])")
         seen.setdefault(exception.date, index)
         if exception.closed and exception.hours:
-            report.add(store, (*path, "hours"), "a closed day cannot have opening hours")
+            report.add(store, (*at, "hours"), "a closed day cannot have opening hours")
         if not exception.closed and not exception.hours:
-            report.add(store, path, "give the day's hours, or closed: true")
-        day = [(p[0], p[1], (*path, "hours", i)) for i, text in enumerate(exception.hours) if (p := _interval(store, text, (*path, "hours", i), report))]
-        _no_overlap(store, day, None, report)
+            report.add(store, at, "give the day's hours, or closed: true")
+        spans = [(p[0], p[1], (*at, "hours", i)) for i, text in enumerate(exception.hours) if (p := _interval(store, text, (*at, "hours", i), report))]
+        _no_overlap(store, spans, None, report)
 
 
 def _interval(store: Store, text: str, path: PathKey, report: _Report) -> tuple[int, int] | None:
@@ -180,10 +169,8 @@ def _check_checklist(checklist: Checklist, report: _Report, today: dt.date) -> N
         if item.id in seen:
             report.add(checklist, (*path, "id"), f"item id '{item.id}' is used twice (also at {format_path(seen[item.id])})")
         seen.setdefault(item.id, (*path, "id"))
-        if isinstance(item, ScaleItem) and item.min >= item.max:
-            report.add(checklist, (*path, "max"), f"a scale needs min < max (got {item.min}..{item.max})")
-        if isinstance(item, ChoiceItem):
-            _check_choices(checklist, item, path, report)
+        for suffix, message in item.problems(path):
+            report.add(checklist, (*path, *suffix), message)
         total += checklist.stages[s].weight * item.weight
     if total <= 0:
         report.add(checklist, ("stages",), "the checklist cannot be scored: every item (or stage) weighs 0")
@@ -194,14 +181,6 @@ def _check_checklist(checklist: Checklist, report: _Report, today: dt.date) -> N
         report.add(checklist, ("reviewed",), f"reviewed on {checklist.reviewed}, which is in the future")
     elif (today - checklist.reviewed).days > REVIEW_EVERY_DAYS:
         report.warn(checklist, ("reviewed",), f"last reviewed {checklist.reviewed}: review standards at least every six months")
-
-
-def _check_choices(checklist: Checklist, item: ChoiceItem, path: PathKey, report: _Report) -> None:
-    if len(item.choices) < 2:
-        report.add(checklist, (*path, "choices"), "a choice item needs at least two choices")
-    _unique_ids(checklist, item.choices, (*path, "choices"), "choice", report)
-    if item.choices and max(choice.points for choice in item.choices) <= 0:
-        report.add(checklist, (*path, "choices"), "the item cannot be scored: no choice is worth any points")
 
 
 # --- surveys ----------------------------------------------------------------------------------
@@ -218,20 +197,15 @@ def _check_survey(survey: Survey, report: _Report) -> None:
     _unique_ids(survey, survey.questions, ("questions",), "question", report)
     for index, question in enumerate(survey.questions):
         path = ("questions", index)
-        if isinstance(question, SingleChoiceQuestion | MultipleChoiceQuestion):
-            if len(question.options) < 2:
-                report.add(survey, (*path, "options"), "a choice question needs at least two options")
-            _unique_ids(survey, question.options, (*path, "options"), "option", report)
-        scale = question_range(question)
-        if scale and scale[0] >= scale[1]:
-            report.add(survey, (*path, "max"), f"a rating needs min < max (got {scale[0]}..{scale[1]})")
-    if sum(isinstance(q, ConsentQuestion) for q in survey.questions) > 1:
+        for suffix, message in question.problems(path):
+            report.add(survey, (*path, *suffix), message)
+    if sum(question.contact_consent for question in survey.questions) > 1:
         report.add(survey, ("questions",), "ask for contact consent once")
     by_id = {question.id: question for question in survey.questions}
     for index, rule in enumerate(survey.follow_up):
-        question = by_id.get(rule.question)
-        scale = question_range(question) if question else None
-        if question is None:
+        followed = by_id.get(rule.question)
+        scale = followed.range() if followed else None
+        if followed is None:
             report.add(survey, ("follow_up", index, "question"), f"unknown question '{rule.question}'")
         elif scale is None:
             report.add(survey, ("follow_up", index, "question"), f"'{rule.question}' is not a scored question")
@@ -255,11 +229,8 @@ def _unique_ids(doc: Any, items: Iterable[Any], path: PathKey, what: str, report
 
 
 def _unique_values(doc: Any, values: list[str], path: PathKey, what: str, report: _Report, suffix: PathKey = ()) -> None:
-    seen: dict[str, int] = {}
-    for index, value in enumerate(values):
-        if value in seen:
-            report.add(doc, (*path, index, *suffix), f"duplicate {what} '{value}' (first at {format_path((*path, seen[value]))})")
-        seen.setdefault(value, index)
+    for where, message in duplicates(values, path, what, suffix):
+        report.add(doc, where, message)
 
 
 def _check_translations(doc: Any, book: Book, report: _Report) -> None:

@@ -99,6 +99,7 @@ def _convert(node: yaml.Node, path: PathKey, source: Source) -> Any:
         return result
     if isinstance(node, yaml.SequenceNode):
         return [_convert(child, path + (index,), source) for index, child in enumerate(node.value)]
+    assert isinstance(node, yaml.ScalarNode)  # the safe loader composes nothing else
     return _scalar(node)
 
 

@@ -1,4 +1,6 @@
-"""Pure product logic on the book's Structs: opening hours, public views (later: scoring, clocks, metrics).
+"""Pure product rules on the book's Structs: opening hours, scoring, audit checks and proof-of-visit
+flags, the states of visits and complaints, customers' forms, metrics, links, media types, and the
+public views the API and the site both print.
 
-Never imports the HTTP layer, the store or the site generator.
+No I/O and no framework: never imports the store, the services, the HTTP layer or the site.
 """

@@ -13,10 +13,11 @@ from typing import Annotated
 import msgspec
 from msgspec import Meta
 
-from ..book.models import Checklist, ChoiceItem, Item, NumberItem, ScaleItem, Store, YesNoItem
+from ..book.items import Item
+from ..book.models import Checklist, Store
 from ..errors import FieldError
 from .hours import status_at
-from .scoring import Answer, item_failed, item_score
+from .scoring import Answer
 
 GPS_TOLERANCE_M = 300
 LATE_AFTER = dt.timedelta(hours=24)
@@ -50,13 +51,13 @@ def check_submission(checklist: Checklist, version: int, audit: AuditSubmission)
     errors: list[FieldError] = []
     for name in ("started_at", "finished_at"):
         if getattr(audit, name).tzinfo is None:
-            errors.append(FieldError(f"$.{name}", "give a time zone offset, e.g. 2026-11-24T10:30:00+01:00"))
+            errors.append(FieldError(f"body.{name}", "give a time zone offset, e.g. 2026-11-24T10:30:00+01:00"))
     if not errors and audit.finished_at < audit.started_at:
-        errors.append(FieldError("$.finished_at", "finished before it started"))
+        errors.append(FieldError("body.finished_at", "finished before it started"))
     items = {item.id: item for stage in checklist.stages for item in stage.items}
     seen: dict[str, int] = {}
     for index, answer in enumerate(audit.answers):
-        path = f"$.answers[{index}]"
+        path = f"body.answers[{index}]"
         item = items.get(answer.item)
         if item is None:
             errors.append(FieldError(f"{path}.item", f"no item '{answer.item}' in {checklist.id} version {version}"))
@@ -68,7 +69,7 @@ def check_submission(checklist: Checklist, version: int, audit: AuditSubmission)
         errors += _check_answer(item, answer, path)
     missing = [item_id for item_id in items if item_id not in seen]
     if missing:
-        errors.append(FieldError("$.answers", f"not answered: {', '.join(missing)}"))
+        errors.append(FieldError("body.answers", f"not answered: {', '.join(missing)}"))
     return errors
 
 
@@ -79,27 +80,12 @@ def _check_answer(item: Item, answer: Answer, path: str) -> list[FieldError]:
         if answer.value is not None:
             return [FieldError(f"{path}.value", "an N/A answer has no value")]
         return []
-    problem = _value_problem(item, answer.value)
-    if problem:
-        return [FieldError(f"{path}.value", problem)]
-    if item.evidence == "comment" and not answer.comment.strip() and item_failed(item, item_score(item, answer.value)):
+    problem = item.value_problem(answer.value)
+    if problem or answer.value is None:
+        return [FieldError(f"{path}.value", problem or "give a value, or answer N/A")]
+    if item.evidence == "comment" and not answer.comment.strip() and item.failed(item.score(answer.value)):
         return [FieldError(f"{path}.comment", "a comment is required when this item fails")]
     return []
-
-
-def _value_problem(item: Item, value: object) -> str | None:
-    number = isinstance(value, int | float) and not isinstance(value, bool)
-    if isinstance(item, YesNoItem):
-        return None if isinstance(value, bool) else "answer true or false"
-    if isinstance(item, ScaleItem):
-        ok = number and float(value).is_integer() and item.min <= value <= item.max
-        return None if ok else f"answer a whole number from {item.min} to {item.max}"
-    if isinstance(item, NumberItem):
-        return None if number and value >= 0 and math.isfinite(value) else "answer a number, 0 or more"
-    if isinstance(item, ChoiceItem):
-        ids = [choice.id for choice in item.choices]
-        return None if value in ids else f"answer one of: {', '.join(ids)}"
-    return "unknown item kind"
 
 
 def missing_evidence(checklist: Checklist, answers: list[Answer], photographed: set[str]) -> list[str]:
@@ -109,9 +95,10 @@ def missing_evidence(checklist: Checklist, answers: list[Answer], photographed: 
         answer.item
         for answer in answers
         if not answer.na
+        and answer.value is not None
         and (item := items.get(answer.item)) is not None
         and item.evidence == "photo"
-        and item_failed(item, item_score(item, answer.value))
+        and item.failed(item.score(answer.value))
         and answer.item not in photographed
     ]
 

@@ -1,20 +1,26 @@
-"""A checklist version resolved into one language: what an auditor's phone downloads and caches."""
+"""A checklist version resolved into one language: what an auditor's phone downloads and caches.
+
+The fields every item has are filled here; what differs by kind comes from the kind's `view`
+(`book/items.py`) and must decode into `ItemView`. Not for: scoring or validating answers.
+"""
 
 from __future__ import annotations
 
 import msgspec
 
+from ..book.base import Text
 from ..book.i18n import pick
-from ..book.models import Checklist, ChoiceItem, Item, NumberItem, ScaleItem
+from ..book.items import Item
+from ..book.models import Checklist
 
 
-class ChoiceView(msgspec.Struct, frozen=True, kw_only=True):
+class ChoiceView(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     id: str
     label: str
     points: float
 
 
-class ItemView(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):
+class ItemView(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True, forbid_unknown_fields=True):
     id: str
     kind: str
     text: str
@@ -52,20 +58,16 @@ class ChecklistView(msgspec.Struct, frozen=True, kw_only=True):
 
 
 def checklist_view(checklist: Checklist, version: int, digest: str, lang: str, default: str) -> ChecklistView:
-    def text(value) -> str:
+    def text(value: Text) -> str:
         return pick(value, lang, default)
 
     def item_view(item: Item) -> ItemView:
-        extra: dict = {}
-        if isinstance(item, ScaleItem):
-            extra = {"min": item.min, "max": item.max}
-        elif isinstance(item, NumberItem):
-            extra = {"target": item.target, "rule": item.rule, "unit": text(item.unit)}
-        elif isinstance(item, ChoiceItem):
-            extra = {"choices": [ChoiceView(id=c.id, label=text(c.label), points=c.points) for c in item.choices]}
-        return ItemView(
-            id=item.id, kind=item.kind, text=text(item.text), guidance=text(item.guidance), weight=item.weight,
-            critical=item.critical, na_allowed=item.na_allowed, evidence=item.evidence, **extra,
+        return msgspec.convert(
+            {
+                "id": item.id, "kind": item.kind, "text": text(item.text), "guidance": text(item.guidance), "weight": item.weight,
+                "critical": item.critical, "na_allowed": item.na_allowed, "evidence": item.evidence, **item.view(text),
+            },
+            ItemView,
         )
 
     return ChecklistView(

@@ -2,7 +2,8 @@
 
 Input is the parsed form (`name -> [values]`); output is clean values plus errors keyed by field,
 each error a label key that the page shows in the customer's language next to the field.
-Contact details are kept only with consent. Pure functions.
+A survey answer is read by its question's kind (`read` in `book/questions.py`), so every kind is read
+and none is skipped. Contact details are kept only with consent. Pure functions.
 """
 
 from __future__ import annotations
@@ -12,14 +13,7 @@ import re
 
 import msgspec
 
-from ..book.models import (
-    ConsentQuestion,
-    MultipleChoiceQuestion,
-    SingleChoiceQuestion,
-    Survey,
-    TextQuestion,
-    question_range,
-)
+from ..book.models import Survey
 
 Form = dict[str, list[str]]
 HONEYPOT = "website"  # hidden from people; a bot that fills every field fills it
@@ -76,36 +70,13 @@ def read_survey(survey: Survey, form: Form) -> tuple[SurveyAnswers, dict[str, st
     consent = False
     for question in survey.questions:
         raw = [v.strip() for v in form.get(question.id, []) if v.strip()]
-        if isinstance(question, ConsentQuestion):
-            consent = raw[:1] == ["yes"]
-            answers[question.id] = consent
-            continue
-        if not raw:
-            if question.required:
-                errors[question.id] = "required"
-            continue
-        scale = question_range(question)
-        if scale is not None:
-            if not (raw[0].lstrip("-").isdigit() and scale[0] <= int(raw[0]) <= scale[1]):
-                errors[question.id] = "choose_one"
-            else:
-                answers[question.id] = int(raw[0])
-        elif isinstance(question, SingleChoiceQuestion):
-            if raw[0] not in {o.id for o in question.options}:
-                errors[question.id] = "choose_one"
-            else:
-                answers[question.id] = raw[0]
-        elif isinstance(question, MultipleChoiceQuestion):
-            ids = {o.id for o in question.options}
-            if not set(raw) <= ids:
-                errors[question.id] = "choose_listed"
-            else:
-                answers[question.id] = [o.id for o in question.options if o.id in raw]
-        elif isinstance(question, TextQuestion):
-            if len(raw[0]) > question.max_length:
-                errors[question.id] = "too_long"
-            else:
-                answers[question.id] = raw[0]
+        value, error = question.read(raw)
+        if error:
+            errors[question.id] = error
+        elif value is not None:
+            answers[question.id] = value
+        if question.contact_consent:
+            consent = value is True
     contact = read_contact(form, errors, consent=consent)
     return SurveyAnswers(answers=answers, contact=contact), errors
 

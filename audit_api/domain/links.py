@@ -1,4 +1,5 @@
-"""Short signed links for the QR codes in stores: `/s/<token>` names one store and touchpoint.
+"""The links QR codes carry: short signed survey links for stores (`/s/<token>` names one store and
+touchpoint), and enrolment links for auditors' phones.
 
 The token is the first 9 bytes of HMAC-SHA256(secret, "store/touchpoint"), in base64url: 12 characters,
 so the whole URL stays short (a QR code with few modules scans well from a receipt). Nothing is stored:
@@ -33,6 +34,11 @@ def link_index(secret: bytes, book: Book) -> dict[str, tuple[str, str]]:
 
 def survey_url(public_url: str, token: str) -> str:
     return f"{public_url.rstrip('/')}/s/{token}"
+
+
+def enrolment_url(public_url: str, code: str) -> str:
+    """What an enrolment QR code carries: the app's page that trades the one-time code for a device token."""
+    return f"{public_url.rstrip('/')}/enrol?code={code}"
 
 
 class LinkIndex:

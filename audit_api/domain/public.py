@@ -23,34 +23,34 @@ class _Out(msgspec.Struct, frozen=True, kw_only=True):
     pass
 
 
-class PublicInterval(_Out):
+class PublicInterval(_Out, frozen=True, kw_only=True):
     opens: str
     closes: str
 
 
-class PublicDay(_Out):
+class PublicDay(_Out, frozen=True, kw_only=True):
     day: str  # mon..sun
     intervals: list[PublicInterval]
 
 
-class PublicException(_Out):
+class PublicException(_Out, frozen=True, kw_only=True):
     date: dt.date
     closed: bool
     intervals: list[PublicInterval]
     note: str
 
 
-class PublicTouchpoint(_Out):
+class PublicTouchpoint(_Out, frozen=True, kw_only=True):
     id: str
     name: str
 
 
-class PublicCoordinates(_Out):
+class PublicCoordinates(_Out, frozen=True, kw_only=True):
     lat: float
     lon: float
 
 
-class PublicStore(_Out):
+class PublicStore(_Out, frozen=True, kw_only=True):
     id: str
     name: str
     address: str
@@ -68,25 +68,25 @@ class PublicStore(_Out):
     next_change: dt.datetime | None
 
 
-class PublicFaqEntry(_Out):
+class PublicFaqEntry(_Out, frozen=True, kw_only=True):
     id: str
     question: str
     answer: str
 
 
-class PublicFaqTopic(_Out):
+class PublicFaqTopic(_Out, frozen=True, kw_only=True):
     id: str
     title: str
     entries: list[PublicFaqEntry]
 
 
-class PublicComplaintProcedure(_Out):
+class PublicComplaintProcedure(_Out, frozen=True, kw_only=True):
     steps: list[str]
     acknowledge_within_hours: int
     respond_within_hours: int
 
 
-class PublicContact(_Out):
+class PublicContact(_Out, frozen=True, kw_only=True):
     kind: str
     value: str
     label: str

@@ -16,15 +16,17 @@ The rules, in full:
 5. An item *fails* when it scores below 1 (the standard was not met); a scale item fails below the
    middle of its range. A failed critical item flags the audit, and the checklist's `critical_cap`
    says what happens to the total: `zero` sets it to 0, `keep` keeps the computed figure.
+
+Rules 1 and 5 differ by item kind, so each kind's class implements them (`score`, `failed` in
+`book/items.py`); this module does the rest. Not for: checking that answers are valid (`audits.py`).
 """
 
 from __future__ import annotations
 
 import msgspec
 
-from ..book.models import Checklist, ChoiceItem, Item, NumberItem, ScaleItem, YesNoItem
-
-Value = bool | int | float | str
+from ..book.items import Value
+from ..book.models import Checklist
 
 
 class Answer(msgspec.Struct, frozen=True, kw_only=True):
@@ -55,27 +57,6 @@ class Score(msgspec.Struct, frozen=True, kw_only=True):
     failed: list[FailedItem]
 
 
-def item_score(item: Item, value: Value) -> float:
-    """The 0..1 score of one answered (not N/A) item; the value is assumed valid for the item."""
-    if isinstance(item, YesNoItem):
-        return 1.0 if value else 0.0
-    if isinstance(item, ScaleItem):
-        return (float(value) - item.min) / (item.max - item.min)
-    if isinstance(item, NumberItem):
-        number = float(value)
-        if item.rule == "at_most":
-            return 1.0 if number <= item.target else item.target / number
-        return min(1.0, number / item.target)
-    if isinstance(item, ChoiceItem):
-        best = max(choice.points for choice in item.choices)
-        return next(choice.points for choice in item.choices if choice.id == value) / best
-    raise TypeError(f"unknown item kind {type(item).__name__}")
-
-
-def item_failed(item: Item, score: float) -> bool:
-    return score < 0.5 if isinstance(item, ScaleItem) else score < 1.0
-
-
 def score(checklist: Checklist, answers: list[Answer]) -> Score:
     """Score `answers` (one per item, validated) against `checklist`."""
     by_item = {answer.item: answer for answer in answers}
@@ -85,10 +66,10 @@ def score(checklist: Checklist, answers: list[Answer]) -> Score:
         earned = possible = 0.0
         for item in stage.items:
             answer = by_item.get(item.id)
-            if answer is None or answer.na:
+            if answer is None or answer.na or answer.value is None:  # N/A (a validated answer has a value)
                 continue
-            value = item_score(item, answer.value)
-            if item_failed(item, value):
+            value = item.score(answer.value)
+            if item.failed(value):
                 failed.append(FailedItem(stage=stage.id, item=item.id, critical=item.critical, score=_pct(value)))
             earned += item.weight * value
             possible += item.weight

@@ -1,4 +1,4 @@
-"""Litestar controllers: thin translation between HTTP and the book, domain and store."""
+"""Litestar controllers: parse a request, call one service function, answer (JSON, or a page)."""
 
 from .app import create_app
 

@@ -9,14 +9,15 @@ from typing import Annotated
 import msgspec
 from litestar import Controller, delete, get, post
 from litestar.di import NamedDependency
-from litestar.exceptions import PermissionDeniedException
 from litestar.params import FromPath, JSONBody
 from msgspec import Meta
 
-from ..store import accounts
-from ..store.accounts import IssuedToken, Role, TokenInfo, User
+from ..domain.links import enrolment_url
+from ..services import accounts
+from ..services.accounts import IssuedToken
+from ..store.accounts import Role, TokenInfo, User
 from .auth import require
-from .context import Context
+from .context import Context, SignedIn
 
 Name = Annotated[str, Meta(pattern=r"^[a-z0-9][a-z0-9._-]{1,39}$", description="login name: lower case, 2-40 characters")]
 
@@ -46,16 +47,12 @@ class DeviceRequest(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fi
     device: Annotated[str, Meta(min_length=1, max_length=100)]
 
 
-def enrolment_url(public_url: str, code: str) -> str:
-    return f"{public_url.rstrip('/')}/enrol?code={code}"
-
-
 class AccountsController(Controller):
     path = "/api/v1"
     tags = ["accounts"]
 
     @post("/users", guards=[require("admin")], summary="Create a user (admin)", sync_to_thread=True)
-    def create_user(self, context: NamedDependency[Context], data: JSONBody[NewUser]) -> User:
+    def create_user(self, context: NamedDependency[SignedIn], data: JSONBody[NewUser]) -> User:
         return accounts.add_user(
             context.database,
             data.name,
@@ -68,36 +65,31 @@ class AccountsController(Controller):
         )
 
     @get("/users", guards=[require("admin")], summary="Every user (admin)", sync_to_thread=True)
-    def users(self, context: NamedDependency[Context]) -> list[User]:
+    def users(self, context: NamedDependency[SignedIn]) -> list[User]:
         return accounts.list_users(context.database)
 
     @post("/users/{name:str}/enrolments", guards=[require("admin")], summary="A one-time enrolment code (admin)", sync_to_thread=True)
-    def enrol(self, context: NamedDependency[Context], name: FromPath[str], data: JSONBody[NewEnrolment | None] = None) -> EnrolmentAnswer:
+    def enrol(self, context: NamedDependency[SignedIn], name: FromPath[str], data: JSONBody[NewEnrolment | None] = None) -> EnrolmentAnswer:
         user = accounts.find_user(context.database, name)
         enrolment = accounts.start_enrolment(context.database, user, (data or NewEnrolment()).hours, context.now)
         url = enrolment_url(context.settings.public_url, enrolment.code)
         return EnrolmentAnswer(user=user.name, code=enrolment.code, url=url, expires_at=enrolment.expires_at)
 
     @get("/users/{name:str}/tokens", guards=[require("admin")], summary="A user's device tokens (admin)", sync_to_thread=True)
-    def user_tokens(self, context: NamedDependency[Context], name: FromPath[str]) -> list[TokenInfo]:
+    def user_tokens(self, context: NamedDependency[SignedIn], name: FromPath[str]) -> list[TokenInfo]:
         return accounts.list_tokens(context.database, accounts.find_user(context.database, name))
 
     @get("/me", summary="Who this token belongs to", sync_to_thread=False)
-    def me(self, context: NamedDependency[Context]) -> User:
+    def me(self, context: NamedDependency[SignedIn]) -> User:
         return context.user
 
     @get("/me/tokens", summary="My device tokens", sync_to_thread=True)
-    def my_tokens(self, context: NamedDependency[Context]) -> list[TokenInfo]:
+    def my_tokens(self, context: NamedDependency[SignedIn]) -> list[TokenInfo]:
         return accounts.list_tokens(context.database, context.user)
 
     @delete("/tokens/{token_id:str}", summary="Revoke a device token (admin, or its owner)", sync_to_thread=True)
-    def revoke(self, context: NamedDependency[Context], token_id: FromPath[str]) -> None:
-        owner = accounts.token_owner(context.database, token_id)
-        if owner is None:
-            accounts.revoke_token(context.database, token_id)  # raises NotFound
-        if context.user.role != "admin" and owner != context.user.id:
-            raise PermissionDeniedException("only an admin or the token's owner can revoke it")
-        accounts.revoke_token(context.database, token_id, context.now)
+    def revoke(self, context: NamedDependency[SignedIn], token_id: FromPath[str]) -> None:
+        accounts.revoke_token(context.database, context.user, token_id, context.now)
 
 
 class DevicesController(Controller):

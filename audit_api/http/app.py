@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from typing import Any
 
 from litestar import Litestar, Request, Router
 from litestar.datastructures import State
@@ -17,6 +18,7 @@ from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 from litestar.static_files import create_static_files_router
+from litestar.types import ControllerRouterHandler
 
 from .. import __version__
 from ..config import Settings
@@ -29,7 +31,7 @@ from .accounts import AccountsController, DevicesController
 from .audits import AuditsController
 from .auth import TokenAuthMiddleware
 from .book_cache import BookCache
-from .context import Context
+from .context import Context, SignedIn
 from .evidence import MULTIPART_OVERHEAD, EvidenceController
 from .feedback_api import ComplaintsController, MetricsController, ResponsesController
 from .health import healthz
@@ -62,17 +64,18 @@ def create_app(
     links = LinkIndex(instance_secret(settings.db_path))
     form_limit = RateLimit(settings.form_rate_limit, period=60.0)
 
-    def provide_context(request: Request) -> Context:
+    def provide_context() -> Context:
         return Context(
-            database=database,
-            book=books.get(),
-            now=clock(),
-            user=request.scope.get("user"),
-            blobs=blobs,
-            settings=settings,
-            links=links,
-            form_limit=form_limit,
+            database=database, book=books.get(), now=clock(), blobs=blobs, settings=settings, links=links, form_limit=form_limit
         )
+
+    def provide_signed_in(request: Request[Any, Any, Any]) -> SignedIn:
+        return SignedIn(
+            database=database, book=books.get(), now=clock(), blobs=blobs, settings=settings, links=links, form_limit=form_limit,
+            user=request.user,
+        )
+
+    signed_in_context = {"context": Provide(provide_signed_in, sync_to_thread=False)}
 
     public_limit = RateLimitMiddleware(RateLimit(settings.public_rate_limit, period=60.0))
     public = Router(path="/", route_handlers=[PublicController, DevicesController, FeedbackPages], middleware=[public_limit])
@@ -89,16 +92,18 @@ def create_app(
             ResponsesController,
         ],
         middleware=[token_auth],
+        dependencies=signed_in_context,
         security=[{"device_token": []}],
     )
     uploads = Router(
         path="/",
         route_handlers=[EvidenceController],
         middleware=[token_auth],
+        dependencies=signed_in_context,
         security=[{"device_token": []}],
         request_max_body_size=settings.evidence_max_bytes + MULTIPART_OVERHEAD,
     )
-    handlers: list = [healthz, public, signed_in, uploads]
+    handlers: list[ControllerRouterHandler] = [healthz, public, signed_in, uploads]
     if settings.site_dir.is_dir():  # the public site, built by `audit site build`
         handlers.append(
             create_static_files_router(path="/", directories=[settings.site_dir], html_mode=True, name="site", include_in_schema=False)

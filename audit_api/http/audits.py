@@ -15,10 +15,10 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
 
 from ..domain.audits import AuditSubmission
-from ..store import visits
+from ..services import visits
 from ..store.visits import AuditResult
 from .auth import require
-from .context import Context
+from .context import SignedIn
 
 
 class AuditsController(Controller):
@@ -27,9 +27,9 @@ class AuditsController(Controller):
     guards = [require("auditor")]
 
     @put("/{audit_id:uuid}", summary="Submit (or retry) a whole audit")
-    async def submit(self, context: NamedDependency[Context], audit_id: FromPath[UUID], data: JSONBody[AuditSubmission]) -> Response[AuditResult]:
+    async def submit(self, context: NamedDependency[SignedIn], audit_id: FromPath[UUID], data: JSONBody[AuditSubmission]) -> Response[AuditResult]:
         # Reads, validation and scoring are short and run here; the write waits for the group commit
         # without holding a worker thread.
-        outcome = visits.prepare_audit(context.database, context.book, context.user, str(audit_id), data, context.now)
-        result, created = outcome if isinstance(outcome, tuple) else await asyncio.wrap_future(outcome)
+        outcome = visits.submit_audit(context.database, context.book, context.user, str(audit_id), data, context.now)
+        result, created = await asyncio.wrap_future(outcome)
         return Response(result, status_code=201 if created else 200)

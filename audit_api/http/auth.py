@@ -9,14 +9,16 @@ from __future__ import annotations
 
 from typing import Any
 
-import anyio
 from litestar.connection import ASGIConnection
 from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
 from litestar.handlers.base import BaseRouteHandler
 from litestar.middleware.authentication import AbstractAuthenticationMiddleware, AuthenticationResult
+from litestar.types import Guard
 
+from ..services.accounts import lookup_token, touch_token
 from ..store import Database
-from ..store.accounts import User, lookup_token, touch_token
+from ..store.accounts import User
+from .threads import to_thread
 
 
 class TokenAuthMiddleware(AbstractAuthenticationMiddleware):
@@ -24,7 +26,7 @@ class TokenAuthMiddleware(AbstractAuthenticationMiddleware):
         super().__init__(app, **kwargs)
         self.database = database
 
-    async def authenticate_request(self, connection: ASGIConnection) -> AuthenticationResult:
+    async def authenticate_request(self, connection: ASGIConnection[Any, Any, Any, Any]) -> AuthenticationResult:
         scheme, _, token = connection.headers.get("authorization", "").partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             raise NotAuthorizedException("send the device token: Authorization: Bearer <token>")
@@ -34,17 +36,17 @@ class TokenAuthMiddleware(AbstractAuthenticationMiddleware):
             raise NotAuthorizedException("this token is unknown or revoked: enrol the device again")
         user, stale = found
         if stale:  # at most every few minutes a token: a write, which may wait for the writer, so not on the loop
-            await anyio.to_thread.run_sync(touch_token, self.database, token)
+            await to_thread(touch_token, self.database, token)
         return AuthenticationResult(user=user, auth=token)
 
 
-def require(*roles: str):
+def require(*roles: str) -> Guard:
     """A guard: the caller's role must be one of `roles`.
 
     Async on purpose: Litestar runs a sync guard in a worker thread, a hop that cost more than the check.
     """
 
-    async def guard(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+    async def guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
         user: User = connection.user
         if user.role not in roles:
             raise PermissionDeniedException(f"this needs the role {' or '.join(roles)}; you are {user.role}")

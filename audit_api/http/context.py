@@ -1,4 +1,5 @@
-"""What a signed-in request works with, handed to handlers as one dependency.
+"""What a request works with, handed to handlers as one dependency: `Context` on public routes,
+`SignedIn` (the same, plus the caller) on routes behind a device token.
 
 One dependency rather than several: Litestar resolves several dependencies of a handler in an anyio
 task group, which costs more than most of these handlers' own work (measured in `bench/`).
@@ -31,15 +32,19 @@ class Context(msgspec.Struct, frozen=True, kw_only=True):
     database: Database
     book: Book  # the published book, as of this request
     now: dt.datetime  # the instant of this request
-    user: User | None  # set on every signed-in route by the token middleware; None on public routes
     blobs: BlobStore
     settings: Settings
     links: LinkIndex  # the QR links' tokens -> store and touchpoint
     form_limit: RateLimit  # customers' form posts, per address and store
 
 
+class SignedIn(Context, frozen=True, kw_only=True):
+    user: User  # the caller, set by the token middleware on every signed-in route
+
+
 def language_for(context: Context, explicit: str | None, accept: str | None) -> str:
     """The caller's language: `?lang=`, else their profile's, else Accept-Language, else the default."""
     chain = context.book.chain
-    preferred = explicit if explicit in chain.languages else (context.user.language if context.user else None)
+    profile = context.user.language if isinstance(context, SignedIn) else None
+    preferred = explicit if explicit in chain.languages else profile
     return negotiate(chain.languages, chain.default_language, explicit=preferred, accept=accept)

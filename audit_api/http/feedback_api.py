@@ -16,10 +16,11 @@ from litestar.params import FromPath, JSONBody, QueryParameter
 from msgspec import Meta
 
 from ..domain.complaints import State
-from ..store import feedback
-from ..store.feedback import ComplaintEvent, ComplaintView, ResponseView, StoreMetrics
+from ..services import feedback
+from ..services.feedback import ComplaintView, StoreMetrics
+from ..store.feedback import ComplaintEvent, ResponseView
 from .auth import require
-from .context import Context
+from .context import SignedIn
 
 
 class Transition(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
@@ -41,20 +42,20 @@ class ComplaintsController(Controller):
 
     @get("/", summary="The complaint queue: soonest due first, overdue flagged", sync_to_thread=True)
     def index(
-        self, context: NamedDependency[Context],
+        self, context: NamedDependency[SignedIn],
         include_closed: Annotated[bool, QueryParameter(name="all", description="resolved and closed ones too")] = False,
     ) -> list[ComplaintView]:
         return feedback.queue(context.database, context.user, context.now, include_closed=include_closed)
 
     @get("/{ticket:str}", summary="One complaint with contact details and its history", sync_to_thread=True)
-    def show(self, context: NamedDependency[Context], ticket: FromPath[str]) -> ComplaintDetail:
+    def show(self, context: NamedDependency[SignedIn], ticket: FromPath[str]) -> ComplaintDetail:
         return ComplaintDetail(
             complaint=feedback.complaint_for(context.database, context.user, ticket, context.now),
             events=feedback.complaint_history(context.database, context.user, ticket, context.now),
         )
 
     @post("/{ticket:str}/transitions", summary="Move a complaint: acknowledged, in_progress, resolved, closed", sync_to_thread=True, status_code=200)
-    def move(self, context: NamedDependency[Context], ticket: FromPath[str], data: JSONBody[Transition]) -> ComplaintDetail:
+    def move(self, context: NamedDependency[SignedIn], ticket: FromPath[str], data: JSONBody[Transition]) -> ComplaintDetail:
         complaint = feedback.move_complaint(
             context.database, context.user, ticket, data.to, data.note, context.now, data.resolution, data.root_cause
         )
@@ -69,7 +70,7 @@ class MetricsController(Controller):
     @get("/", summary="NPS, CSAT and CES per store (and touchpoint) over a period", sync_to_thread=True)
     def metrics(
         self,
-        context: NamedDependency[Context],
+        context: NamedDependency[SignedIn],
         store: Annotated[str | None, QueryParameter(name="store")] = None,
         touchpoint: Annotated[str | None, QueryParameter(name="touchpoint")] = None,
         since: Annotated[dt.date | None, QueryParameter(name="from")] = None,
@@ -89,7 +90,7 @@ class ResponsesController(Controller):
     @get("/", summary="Survey responses, newest first, with contact details where the customer consented", sync_to_thread=True)
     def index(
         self,
-        context: NamedDependency[Context],
+        context: NamedDependency[SignedIn],
         store: Annotated[str | None, QueryParameter(name="store")] = None,
         since: Annotated[dt.date | None, QueryParameter(name="from")] = None,
         limit: Annotated[int, QueryParameter(name="limit", ge=1, le=1000)] = 200,

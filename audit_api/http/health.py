@@ -15,6 +15,6 @@ class Health(msgspec.Struct, frozen=True):
     book_generation: int
 
 
-@get("/healthz", summary="Liveness and database check", tags=["ops"], opt={"role": "public"}, sync_to_thread=False)
+@get("/healthz", summary="Liveness and database check", tags=["ops"], sync_to_thread=False)
 def healthz(context: NamedDependency[Context]) -> Health:
     return Health(status="ok", book_generation=generation(context.database))

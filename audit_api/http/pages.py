@@ -23,21 +23,27 @@ from litestar.exceptions import TooManyRequestsException
 from litestar.params import FromPath, QueryParameter
 from litestar.response import Redirect
 
-from ..book import negotiate, pick
+from ..book import Book, negotiate, pick
+from ..book.base import Text
 from ..book.i18n import LANGUAGE_NAMES
-from ..book.models import Store, Survey, question_range
+from ..book.models import Store, Survey
 from ..domain import forms
 from ..domain.complaints import normalise_ticket
 from ..errors import NotFound
-from ..store import current_version, feedback
+from ..lru import LRU
+from ..render.labels import labels
+from ..services import feedback
 from .context import AcceptLanguage, Context, Lang
-from .labels import labels
 from .limits import client_address
-from .render import templates
+from .render import html
+from .threads import to_thread
 
 FORM_MAX_BYTES = 16 * 1024
 BROWSER_COOKIE = "fb"
-_blank_pages: dict[tuple[int, str, str, str], tuple[object, str]] = {}
+# An empty survey page depends only on the published book, the place and the language: it is rendered
+# once per book (rendering cost more than everything else in that request; see bench/). The entry keeps
+# its book, so the book's id cannot be reused by another book while the entry lives.
+_blank_pages: LRU[tuple[int, str, str, str], tuple[Book, str]] = LRU(4096)
 
 
 class FormValues:
@@ -54,16 +60,6 @@ class FormValues:
         return self.form.get(name, [])
 
 
-def html(template: str, status_code: int = 200, cookies: list[Cookie] | None = None, **values: Any) -> Response[str]:
-    return Response(
-        templates.get_template(template).render(**values),
-        media_type="text/html",
-        status_code=status_code,
-        cookies=cookies or [],
-        headers={"Cache-Control": "no-store"},
-    )
-
-
 def _store_language(context: Context, store: Store, lang: str | None, accept: str | None) -> str:
     chain = context.book.chain
     default = chain.default_language if chain.default_language in store.languages else store.languages[0]
@@ -71,18 +67,14 @@ def _store_language(context: Context, store: Store, lang: str | None, accept: st
 
 
 def _survey(context: Context) -> tuple[Survey, int]:
-    survey = context.book.surveys[0] if context.book.surveys else None
-    version = current_version(context.database, "survey", survey.id) if survey else None
-    if survey is None or version is None:
-        raise NotFound("there is no survey to answer")
-    return survey, version.version
+    return feedback.current_survey(context.database, context.book)
 
 
-async def _form(request: Request) -> forms.Form:
+async def _form(request: Request[Any, Any, Any]) -> forms.Form:
     return parse_qs((await request.body()).decode("utf-8", "replace"), keep_blank_values=True)
 
 
-def _limit(context: Context, request: Request, what: str) -> None:
+def _limit(context: Context, request: Request[Any, Any, Any], what: str) -> None:
     wait = context.form_limit.hit(f"{client_address(request.scope)}|{what}")
     if wait:
         raise TooManyRequestsException(detail="too many forms from here just now; please try again in a minute", headers={"Retry-After": str(int(wait) + 1)})
@@ -102,15 +94,15 @@ class FeedbackPages(Controller):
     def _survey_page(self, context: Context, store: Store, touchpoint_id: str, lang: str, values: FormValues, errors: dict[str, str], status: int = 200, cookies: list[Cookie] | None = None) -> Response[str]:
         survey, _ = _survey(context)
         default = context.book.chain.default_language
-        questions = []
-        for q in survey.questions:
-            scale = question_range(q)
-            questions.append({
-                "id": q.id, "kind": q.kind, "text": pick(q.text, lang, default), "required": q.required,
-                "scale": list(range(scale[0], scale[1] + 1)) if scale else None,
-                "options": [{"id": o.id, "label": pick(o.label, lang, default)} for o in getattr(q, "options", [])],
-                "max_length": getattr(q, "max_length", 0),
-            })
+
+        def text(value: Text) -> str:
+            return pick(value, lang, default)
+
+        # The template draws each question by its kind's widget, with the hints that widget needs.
+        questions = [
+            {"id": q.id, "widget": q.widget, "text": text(q.text), "required": q.required, **q.hints(text)}
+            for q in survey.questions
+        ]
         touchpoint = next((t for t in store.touchpoints if t.id == touchpoint_id), None)
         return html(
             "survey.html", status, cookies,
@@ -123,30 +115,25 @@ class FeedbackPages(Controller):
         )
 
     @get("/s/{token:str}", sync_to_thread=False)
-    def survey_page(self, request: Request, context: NamedDependency[Context], token: FromPath[str], lang: Lang = None, accept_language: AcceptLanguage = None) -> Response[str]:
+    def survey_page(self, request: Request[Any, Any, Any], context: NamedDependency[Context], token: FromPath[str], lang: Lang = None, accept_language: AcceptLanguage = None) -> Response[str]:
         store, touchpoint_id = self._resolve(context, token)
         language = _store_language(context, store, lang, accept_language)
         cookies = [] if request.cookies.get(BROWSER_COOKIE) else [_browser_cookie()]
-        # An empty survey page depends only on the published book, the place and the language: render it
-        # once per book (rendering cost more than everything else in this request; see bench/).
-        key = (id(context.book), store.id, touchpoint_id, language)
-        cached = _blank_pages.get(key)
-        if cached is None or cached[0] is not context.book:
-            if len(_blank_pages) > 4096:
-                _blank_pages.clear()
-            page = self._survey_page(context, store, touchpoint_id, language, FormValues(), {}).content
-            cached = _blank_pages[key] = (context.book, page)  # holding the book keeps its id from being reused
-        return Response(cached[1], media_type="text/html", cookies=cookies, headers={"Cache-Control": "no-store"})
+        _, page = _blank_pages.get(
+            (id(context.book), store.id, touchpoint_id, language),
+            lambda: (context.book, str(self._survey_page(context, store, touchpoint_id, language, FormValues(), {}).content)),
+        )
+        return Response(page, media_type="text/html", cookies=cookies, headers={"Cache-Control": "no-store"})
 
     @post("/s/{token:str}", status_code=200)
-    async def survey_submit(self, request: Request, context: NamedDependency[Context], token: FromPath[str], accept_language: AcceptLanguage = None) -> Response[str]:
+    async def survey_submit(self, request: Request[Any, Any, Any], context: NamedDependency[Context], token: FromPath[str], accept_language: AcceptLanguage = None) -> Response[str]:
         store, touchpoint_id = self._resolve(context, token)
         _limit(context, request, store.id)
         form = await _form(request)
         language = _store_language(context, store, FormValues(form).get("lang") or None, accept_language)
         survey, version = _survey(context)
         default = context.book.chain.default_language
-        thanks = {"lang": language, "t": labels(language), "chain": context.book.chain.name, "thanks": pick(survey.thanks, language, default), "store_id": store.id}
+        thanks: dict[str, Any] = {"lang": language, "t": labels(language), "chain": context.book.chain.name, "thanks": pick(survey.thanks, language, default), "store_id": store.id}
         if forms.is_bot(form):
             return html("thanks.html", **thanks, reward=None, follow_up=None)
         answers, errors = forms.read_survey(survey, form)
@@ -160,7 +147,7 @@ class FeedbackPages(Controller):
             )
         )
         follow_up = next(
-            (rule for rule in survey.follow_up if isinstance(answers.answers.get(rule.question), int) and answers.answers[rule.question] <= rule.at_most),
+            (rule for rule in survey.follow_up if isinstance(given := answers.answers.get(rule.question), int) and given <= rule.at_most),
             None,
         )
         return html(
@@ -197,7 +184,7 @@ class FeedbackPages(Controller):
         return self._complaint_page(context, language, FormValues(prefill), {})
 
     @post("/complaint", status_code=200)
-    async def complaint_submit(self, request: Request, context: NamedDependency[Context], accept_language: AcceptLanguage = None) -> Response[str]:
+    async def complaint_submit(self, request: Request[Any, Any, Any], context: NamedDependency[Context], accept_language: AcceptLanguage = None) -> Response[str]:
         _limit(context, request, "complaint")
         form = await _form(request)
         chain = context.book.chain
@@ -205,10 +192,10 @@ class FeedbackPages(Controller):
         if forms.is_bot(form):
             return html("thanks.html", lang=language, t=labels(language), chain=chain.name, thanks="", reward=None, follow_up=None)
         complaint, errors = forms.read_complaint(form, set(context.book.stores_by_id), context.now.date())
-        if errors:
+        if errors or complaint is None:
             return self._complaint_page(context, language, FormValues(form), errors, status=422)
         source = FormValues(form).get("from")
-        ticket = await asyncio.to_thread(
+        ticket = await to_thread(
             feedback.file_complaint, context.database, context.book, complaint, language, context.now,
             int(source) if source.isdigit() else None,
         )

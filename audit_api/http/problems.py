@@ -19,11 +19,12 @@ from typing import Any
 import msgspec
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
+from litestar.types import ExceptionHandlersMap
 
 from ..book import negotiate
-from ..errors import AuditError, BookNotLoaded, Conflict, FieldError, InvalidInput, NotFound
-from .labels import PAGES, labels
-from .pages import html
+from ..errors import AuditError, BookNotLoaded, Conflict, FieldError, Forbidden, InvalidInput, NotFound, TooLarge
+from ..render.labels import PAGES, labels
+from .render import html
 
 log = logging.getLogger("audit_api")
 
@@ -40,14 +41,16 @@ class ProblemDetails(msgspec.Struct, frozen=True, kw_only=True):
 
 
 _STATUS_OF: dict[type[AuditError], int] = {
+    Forbidden: 403,
     NotFound: 404,
     Conflict: 409,
+    TooLarge: 413,
     InvalidInput: 422,
     BookNotLoaded: 503,
 }
 
 
-def problem(request: Request, status: int, detail: str, errors: list[FieldError] | None = None, headers: Any = None) -> Response:
+def problem(request: Request[Any, Any, Any], status: int, detail: str, errors: list[FieldError] | None = None, headers: Any = None) -> Response[Any]:
     phrase = HTTPStatus(status).phrase
     body = ProblemDetails(
         type=f"urn:audit:problem:{phrase.lower().replace(' ', '-').replace('-/-', '-')}",
@@ -62,12 +65,12 @@ def problem(request: Request, status: int, detail: str, errors: list[FieldError]
     return Response(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
 
 
-def _wants_html(request: Request) -> bool:
+def _wants_html(request: Request[Any, Any, Any]) -> bool:
     path = request.url.path
     return not path.startswith(("/api/", "/schema", "/healthz")) and "text/html" in request.headers.get("accept", "")
 
 
-def _html_problem(request: Request, body: ProblemDetails, headers: Any) -> Response:
+def _html_problem(request: Request[Any, Any, Any], body: ProblemDetails, headers: Any) -> Response[Any]:
     lang = negotiate(list(PAGES), "en", accept=request.headers.get("accept-language"))
     books = getattr(request.app.state, "books", None)
     chain = books.get().chain.name if books else ""
@@ -77,39 +80,49 @@ def _html_problem(request: Request, body: ProblemDetails, headers: Any) -> Respo
     return response
 
 
-def handle_http(request: Request, exc: HTTPException) -> Response:
+def handle_http(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
     status = exc.status_code
     if status >= 500:
         log.exception("HTTP %s on %s", status, request.url.path, exc_info=exc)
         return problem(request, status, HTTPStatus(status).description)
-    errors = _validation_errors(exc) if isinstance(exc, ValidationException) else []
+    errors = _validation_errors(request, exc) if isinstance(exc, ValidationException) else []
     detail = exc.detail if exc.detail and exc.detail != HTTPStatus(status).phrase else HTTPStatus(status).description
     return problem(request, status, detail, errors, headers=exc.headers)
 
 
-def handle_audit(request: Request, exc: AuditError) -> Response:
+def handle_audit(request: Request[Any, Any, Any], exc: AuditError) -> Response[Any]:
     status = _STATUS_OF.get(type(exc), 400)
     errors = exc.errors if isinstance(exc, InvalidInput) else []
     return problem(request, status, str(exc), errors)
 
 
-def handle_unexpected(request: Request, exc: Exception) -> Response:
+def handle_unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     return problem(request, 500, "Something went wrong on our side; it has been logged.")
 
 
-def _validation_errors(exc: ValidationException) -> list[FieldError]:
+def _validation_errors(request: Request[Any, Any, Any], exc: ValidationException) -> list[FieldError]:
+    """Litestar's per-field messages, with paths in the API's one syntax (see `errors.py`)."""
     errors = []
     for item in exc.extra if isinstance(exc.extra, list) else []:
         if isinstance(item, dict):
-            source = item.get("source") or "body"
-            where = str(getattr(source, "value", source))
-            key = item.get("key") or ""
-            errors.append(FieldError(path=f"{where}.{key}" if key else where, message=str(item.get("message", ""))))
+            source = str(getattr(item.get("source"), "value", item.get("source") or "body"))
+            key = str(item.get("key") or "")
+            name = _wire_name(request, source, key) if source != "body" else key
+            errors.append(FieldError(path=f"{source}.{name}" if name else source, message=str(item.get("message", ""))))
     return errors
 
 
-EXCEPTION_HANDLERS = {
+def _wire_name(request: Request[Any, Any, Any], source: str, key: str) -> str:
+    """A parameter as the client sends it (`from`), not as the handler calls it (`since`)."""
+    field = request.route_handler.parsed_fn_signature.parameters.get(key)
+    kwarg = getattr(field, "kwarg_definition", None)
+    alias = getattr(kwarg, source, None) or getattr(kwarg, "name", None)  # QueryParameter(name=...) or Parameter(query=...)
+    name = alias if isinstance(alias, str) and alias else key
+    return name.lower() if source == "header" else name
+
+
+EXCEPTION_HANDLERS: ExceptionHandlersMap = {
     HTTPException: handle_http,
     AuditError: handle_audit,
     Exception: handle_unexpected,

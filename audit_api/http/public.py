@@ -7,7 +7,7 @@ the best match of Accept-Language, else the chain's default; the answer names th
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import msgspec
 from litestar import Controller, Response, get
@@ -56,7 +56,7 @@ class ContactsAnswer(msgspec.Struct, frozen=True):
     contacts: list[PublicContact]
 
 
-def _answer(content: object, lang: str) -> Response:
+def _answer(content: object, lang: str) -> Response[Any]:
     return Response(content, headers={"Content-Language": lang, "Vary": "Accept-Language"})
 
 

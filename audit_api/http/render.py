@@ -1,12 +1,21 @@
-"""The one Jinja environment for the pages this product renders (customers' pages, reports, posters).
-
-Autoescaping is on for HTML: text from the book and from people is escaped wherever it lands.
-"""
+"""`html()`: a page this product renders (`audit_api/render`) as a Litestar response."""
 
 from __future__ import annotations
 
-from pathlib import Path
+from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from litestar import Response
+from litestar.datastructures import Cookie
 
-templates = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"), autoescape=select_autoescape(["html"]))
+from ..render import render
+
+
+def html(template: str, status_code: int = 200, cookies: list[Cookie] | None = None, **values: Any) -> Response[str]:
+    """A rendered page, never cached (it may carry a customer's answers or a ticket)."""
+    return Response(
+        render(template, **values),
+        media_type="text/html",
+        status_code=status_code,
+        cookies=cookies or [],
+        headers={"Cache-Control": "no-store"},
+    )

@@ -12,16 +12,17 @@ from litestar import Controller, Response, get
 from litestar.di import NamedDependency
 from litestar.params import FromPath
 
-from ..book import pick
-from ..store import accounts, visits
+from ..book import Book, pick
+from ..render import render
+from ..render.labels import labels
+from ..services import visits
+from ..store.visits import EvidenceRecord
 from .auth import require
-from .context import AcceptLanguage, Context, Lang, language_for
-from .labels import labels
-from .render import templates
+from .context import AcceptLanguage, Lang, SignedIn, language_for
 
 
 class _Photo:
-    def __init__(self, record: visits.EvidenceRecord, data: bytes):
+    def __init__(self, record: EvidenceRecord, data: bytes):
         self.filename, self.media_type, self.item_id = record.filename, record.media_type, record.item_id
         # Browsers show JPEG and PNG inline; HEIC and PDF are listed by name.
         inline = record.media_type in ("image/jpeg", "image/png")
@@ -36,35 +37,33 @@ class ReportController(Controller):
     @get("/", summary="Printable audit report (HTML)", media_type="text/html", sync_to_thread=True)
     def report(
         self,
-        context: NamedDependency[Context],
+        context: NamedDependency[SignedIn],
         visit_id: FromPath[str],
         lang: Lang = None,
         accept_language: AcceptLanguage = None,
     ) -> Response[str]:
-        return Response(render_report(context, visit_id, language_for(context, lang, accept_language)), media_type="text/html")
+        report = visits.report(context.database, context.blobs, context.user, visit_id)
+        return Response(render_report(report, context.book, language_for(context, lang, accept_language)), media_type="text/html")
 
 
-def render_report(context: Context, visit_id: str, lang: str) -> str:
-    database, default = context.database, context.book.chain.default_language
-    visit = visits.visible_visit(database, context.user, visit_id)
-    checklist = visits.checklist_of(database, visit)
-    latest = visits.latest_audit(database, visit)
-    audit, result = latest if latest else (None, None)
-    store = context.book.stores_by_id.get(visit.store_id)
-    photos = [_Photo(r, context.blobs.read(r.sha256)) for r in visits.list_evidence(database, visit)]
-    return templates.get_template("report.html").render(
+def render_report(report: visits.Report, book: Book, lang: str) -> str:
+    checklist, audit, default = report.checklist, report.audit, book.chain.default_language
+    store = book.stores_by_id.get(report.visit.store_id)
+    photos = [_Photo(record, data) for record, data in report.evidence]
+    return render(
+        "report.html",
         lang=lang,
         t=labels(lang),
-        visit=visit,
+        visit=report.visit,
         audit=audit,
-        result=result,
-        auditor=accounts.get_user(database, visit.auditor_id).display_name,
-        store_name=store.name if store else visit.store_id,
+        result=report.result,
+        auditor=report.auditor,
+        store_name=store.name if store else report.visit.store_id,
         checklist_title=pick(checklist.title, lang, default),
         stage_titles={s.id: pick(s.title, lang, default) for s in checklist.stages},
         item_texts={i.id: pick(i.text, lang, default) for s in checklist.stages for i in s.items},
         comments={a.item: a.comment for a in audit.answers} if audit else {},
-        missing=visits.missing_photos(database, visit, latest),
+        missing=report.missing,
         photos_by_item={i: [p for p in photos if p.item_id == i] for i in {p.item_id for p in photos}},
         other_photos=[p for p in photos if not p.item_id],
     )

@@ -1,7 +1,8 @@
 """Visits for auditors' phones and their managers: assign, list, download the checklist, review, history.
 
 Roles: managers (of the store) and admins assign and review; an auditor sees and works only their own
-visits; an upcoming visit is hidden from everyone but the admin, its assigner and its auditor.
+visits; an upcoming visit is hidden from everyone but the admin, its assigner and its auditor
+(`services/access.py`). Each handler parses, calls one service function and answers.
 """
 
 from __future__ import annotations
@@ -12,18 +13,17 @@ from typing import Annotated
 import msgspec
 from litestar import Controller, Response, get, post
 from litestar.di import NamedDependency
-from litestar.exceptions import PermissionDeniedException
 from litestar.params import FromPath, HeaderParameter, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_304_NOT_MODIFIED
 from msgspec import Meta
 
-from ..domain.audits import Flag
 from ..domain.checklist_view import ChecklistView, checklist_view
-from ..domain.scoring import Score
-from ..store import accounts, visits
-from ..store.visits import Decision, Event, Visit
+from ..domain.visits import Decision, State
+from ..services import visits
+from ..services.visits import Assignment, VisitDetail, VisitHistory
+from ..store.visits import Visit
 from .auth import require
-from .context import AcceptLanguage, Context, Lang, language_for
+from .context import AcceptLanguage, Lang, SignedIn, language_for
 
 IfNoneMatch = Annotated[str | None, HeaderParameter(name="If-None-Match")]
 CHECKLIST_MAX_AGE = 7 * 24 * 3600  # a visit's checklist version never changes: phones may keep it for days
@@ -43,110 +43,55 @@ class ReviewDecision(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_f
     comment: Annotated[str, Meta(max_length=4000)] = ""
 
 
-class VisitDetail(msgspec.Struct, frozen=True, kw_only=True):
-    visit: Visit
-    revision: int | None
-    score: Score | None
-    flags: list[Flag]
-    complete: bool  # every photo the failed items require is uploaded
-    missing_evidence: list[str]
-
-
-class VisitHistory(msgspec.Struct, frozen=True, kw_only=True):
-    visit: Visit
-    events: list[Event]
-    revisions: list[visits.AuditResult]
-
-
-def visible(context: Context, visit_id: str) -> Visit:
-    return visits.visible_visit(context.database, context.user, visit_id)
-
-
-def detail(context: Context, visit: Visit) -> VisitDetail:
-    latest = visits.latest_audit(context.database, visit)
-    missing = visits.missing_photos(context.database, visit, latest)
-    result = latest[1] if latest else None
-    return VisitDetail(
-        visit=visit,
-        revision=result.revision if result else None,
-        score=result.score if result else None,
-        flags=result.flags if result else [],
-        complete=result is not None and not missing,
-        missing_evidence=missing,
-    )
-
-
 class VisitsController(Controller):
     path = "/api/v1/visits"
     tags = ["visits"]
     guards = [require("admin", "manager", "auditor")]
 
     @post("/", guards=[require("admin", "manager")], summary="Assign a visit (manager of the store, admin)", sync_to_thread=True)
-    def assign(self, context: NamedDependency[Context], data: JSONBody[NewVisit]) -> Visit:
-        if not context.user.covers(data.store_id):
-            raise PermissionDeniedException(f"store '{data.store_id}' is not one of yours")
-        auditor = accounts.find_user(context.database, data.auditor)
-        return visits.create_visit(
-            context.database,
-            context.book,
-            store_id=data.store_id,
-            checklist_id=data.checklist_id,
-            auditor=auditor,
-            assigned_by=context.user,
-            window_start=data.window_start,
-            window_end=data.window_end,
-            scenario=data.scenario,
-            now=context.now,
-        )
+    def assign(self, context: NamedDependency[SignedIn], data: JSONBody[NewVisit]) -> Visit:
+        assignment = msgspec.convert(data, Assignment, from_attributes=True)
+        return visits.assign_visit(context.database, context.book, context.user, assignment, context.now)
 
     @get("/", summary="The visits I may see (an auditor: their own)", sync_to_thread=True)
     def index(
         self,
-        context: NamedDependency[Context],
-        visit_state: Annotated[visits.State | None, QueryParameter(name="state", description="only visits in this state")] = None,
+        context: NamedDependency[SignedIn],
+        visit_state: Annotated[State | None, QueryParameter(name="state", description="only visits in this state")] = None,
     ) -> list[Visit]:
         return visits.list_visits(context.database, context.user, visit_state)
 
     @get("/{visit_id:str}", summary="A visit with its latest score, flags and completeness", sync_to_thread=True)
-    def show(self, context: NamedDependency[Context], visit_id: FromPath[str]) -> VisitDetail:
-        return detail(context, visible(context, visit_id))
+    def show(self, context: NamedDependency[SignedIn], visit_id: FromPath[str]) -> VisitDetail:
+        return visits.visit_detail(context.database, context.user, visit_id)
 
     @post("/{visit_id:str}/start", guards=[require("auditor")], summary="The auditor starts the visit", sync_to_thread=True, status_code=200)
-    def start(self, context: NamedDependency[Context], visit_id: FromPath[str]) -> Visit:
-        return visits.start_visit(context.database, context.user, visible(context, visit_id), context.now)
+    def start(self, context: NamedDependency[SignedIn], visit_id: FromPath[str]) -> Visit:
+        return visits.start(context.database, context.user, visit_id, context.now)
 
     @get("/{visit_id:str}/checklist", summary="The visit's exact checklist version, for offline use (ETag)", sync_to_thread=True)
     def checklist(
         self,
-        context: NamedDependency[Context],
+        context: NamedDependency[SignedIn],
         visit_id: FromPath[str],
         lang: Lang = None,
         accept_language: AcceptLanguage = None,
         if_none_match: IfNoneMatch = None,
-    ) -> Response[ChecklistView]:
-        visit = visible(context, visit_id)
+    ) -> Response[ChecklistView | None]:
+        visit, digest = visits.visit_checklist_hash(context.database, context.user, visit_id)
         language = language_for(context, lang, accept_language)
-        digest = visits.checklist_hash(context.database, visit)
         etag = f'"{digest[:20]}-{language}"'
         headers = {"ETag": etag, "Cache-Control": f"private, max-age={CHECKLIST_MAX_AGE}", "Vary": "Accept-Language, Authorization"}
         if if_none_match and etag in [tag.strip() for tag in if_none_match.split(",")]:
             return Response(content=None, status_code=HTTP_304_NOT_MODIFIED, headers=headers)
-        checklist = visits.checklist_of(context.database, visit)
+        checklist, _ = visits.checklist_of(context.database, visit)
         view = checklist_view(checklist, visit.checklist_version, digest, language, context.book.chain.default_language)
         return Response(view, headers={**headers, "Content-Language": language})
 
     @post("/{visit_id:str}/review", guards=[require("admin", "manager")], summary="Approve, reject or return (manager, admin)", sync_to_thread=True, status_code=200)
-    def review(self, context: NamedDependency[Context], visit_id: FromPath[str], data: JSONBody[ReviewDecision]) -> VisitDetail:
-        visit = visits.review(context.database, context.user, visible(context, visit_id), data.decision, data.comment, context.now)
-        return detail(context, visit)
+    def review(self, context: NamedDependency[SignedIn], visit_id: FromPath[str], data: JSONBody[ReviewDecision]) -> VisitDetail:
+        return visits.review(context.database, context.user, visit_id, data.decision, data.comment, context.now)
 
     @get("/{visit_id:str}/history", summary="Every event and every submitted revision", sync_to_thread=True)
-    def history(self, context: NamedDependency[Context], visit_id: FromPath[str]) -> VisitHistory:
-        visit = visible(context, visit_id)
-        return VisitHistory(
-            visit=visit,
-            events=visits.history(context.database, visit),
-            revisions=visits.audit_revisions(context.database, visit),
-        )
-
-
+    def history(self, context: NamedDependency[SignedIn], visit_id: FromPath[str]) -> VisitHistory:
+        return visits.history(context.database, context.user, visit_id)

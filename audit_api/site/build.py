@@ -107,9 +107,9 @@ def _write_language(book: Book, repo: Path, work: Path, site_dir: Path, lang: st
         "nav": [{t["home"]: "index.md"}, {t["stores"]: "stores/index.md"}, {t["faq"]: "faq.md"},
                 {t["complaints"]: "complaints.md"}, {t["contacts"]: "contacts.md"}],
     }
-    path = work / "mkdocs.yml"
-    path.write_text(json.dumps(config, ensure_ascii=False, indent=1), encoding="utf-8")  # JSON is YAML
-    return path
+    config_file = work / "mkdocs.yml"
+    config_file.write_text(json.dumps(config, ensure_ascii=False, indent=1), encoding="utf-8")  # JSON is YAML
+    return config_file
 
 
 def _mkdocs_build(config_file: str) -> str | None:

@@ -17,7 +17,7 @@ from ..book.i18n import pick
 from ..book.intervals import parse_interval
 from ..book.models import WEEKDAYS, Book, Store
 from ..domain.hours import intervals_on
-from ..domain.public import PublicStore, public_complaint_procedure, public_contacts, public_faq, public_store
+from ..domain.public import PublicInterval, PublicStore, public_complaint_procedure, public_contacts, public_faq, public_store
 from .labels import site_labels
 
 Pages = dict[str, str]  # path inside docs/ -> Markdown
@@ -126,7 +126,7 @@ def _finder(book: Book, stores: dict[str, PublicStore], t: dict[str, str]) -> st
     return "\n".join(lines)
 
 
-def _span(interval) -> str:
+def _span(interval: PublicInterval) -> str:
     return f"{interval.opens}–{interval.closes}"
 
 

@@ -12,11 +12,14 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Iterator
+from typing import Any
 
 import msgspec
+import sqlite_utils
 
 from ..book.models import Book, Chain, Checklist, Faq, Store, Survey
 from ..errors import BookNotLoaded
+from ..lru import LRU
 from .db import Database
 
 _encode = msgspec.json.Encoder(order="deterministic").encode
@@ -58,8 +61,10 @@ def publish(database: Database, book: Book, now: dt.datetime | None = None) -> P
     stamp = (now or dt.datetime.now(dt.UTC)).isoformat()
     added, switched, retired, unchanged = [], [], [], 0
     with database.write() as db:
-        current = {(k, d): v for k, d, v in db.execute("SELECT kind, doc_id, version FROM book_current")}
-        stored = {(k, d, h): v for k, d, h, v in db.execute("SELECT kind, doc_id, hash, version FROM book_versions")}
+        current = {(r["kind"], r["doc_id"]): r["version"] for r in db.query("SELECT kind, doc_id, version FROM book_current")}
+        stored = {
+            (r["kind"], r["doc_id"], r["hash"]): r["version"] for r in db.query("SELECT kind, doc_id, hash, version FROM book_versions")
+        }
         latest: dict[tuple[str, str], int] = {}
         for (kind, doc_id, _), version in stored.items():
             latest[kind, doc_id] = max(version, latest.get((kind, doc_id), 0))
@@ -90,23 +95,26 @@ def publish(database: Database, book: Book, now: dt.datetime | None = None) -> P
             retired.append(f"{kind}/{doc_id}")
         if added or switched or retired:
             db.execute("UPDATE book_state SET generation = generation + 1, published_at = ? WHERE id = 1", [stamp])
-        generation = db.execute("SELECT generation FROM book_state").fetchone()[0]
+        generation = _generation(db)
     return PublishReport(added=added, switched=switched, retired=retired, unchanged=unchanged, generation=generation)
 
 
 def generation(database: Database) -> int:
-    return database.read().execute("SELECT generation FROM book_state").fetchone()[0]
+    return _generation(database.read())
+
+
+def _generation(db: sqlite_utils.Database) -> int:
+    return int(next(db.query("SELECT generation FROM book_state"))["generation"])
 
 
 def current_book(database: Database) -> Book:
     """The published book; raises BookNotLoaded when nothing was published yet."""
-    rows = database.read().execute(
-        "SELECT c.kind, c.doc_id, v.body FROM book_current c "
-        "JOIN book_versions v USING (kind, doc_id, version) ORDER BY c.kind, c.doc_id"
+    rows = database.read().query(
+        "SELECT c.kind, v.body FROM book_current c JOIN book_versions v USING (kind, doc_id, version) ORDER BY c.kind, c.doc_id"
     )
-    docs: dict[str, list] = {kind: [] for kind in _TYPES}
-    for kind, _, body in rows:
-        docs[kind].append(msgspec.json.decode(body, type=_TYPES[kind]))
+    docs: dict[str, list[Any]] = {kind: [] for kind in _TYPES}
+    for row in rows:
+        docs[row["kind"]].append(msgspec.json.decode(row["body"], type=_TYPES[row["kind"]]))
     if not docs["chain"] or not docs["faq"]:
         raise BookNotLoaded(str(database.path))
     return Book(
@@ -120,9 +128,34 @@ def current_book(database: Database) -> Book:
 
 def current_version(database: Database, kind: str, doc_id: str) -> VersionRef | None:
     """The published version of one document: what a new submission is recorded against."""
-    row = database.read().execute(
-        "SELECT c.version, v.hash FROM book_current c JOIN book_versions v USING (kind, doc_id, version) "
-        "WHERE c.kind = ? AND c.doc_id = ?",
-        [kind, doc_id],
-    ).fetchone()
-    return VersionRef(kind, doc_id, row[0], row[1]) if row else None
+    row = next(
+        database.read().query(
+            "SELECT c.version, v.hash FROM book_current c JOIN book_versions v USING (kind, doc_id, version) "
+            "WHERE c.kind = ? AND c.doc_id = ?",
+            [kind, doc_id],
+        ),
+        None,
+    )
+    return VersionRef(kind, doc_id, row["version"], row["hash"]) if row else None
+
+
+def checklist_hash(db: sqlite_utils.Database, checklist_id: str, version: int) -> str:
+    """The content hash of one stored checklist version (it exists: visits point at it by foreign key)."""
+    row = next(
+        db.query("SELECT hash FROM book_versions WHERE kind = 'checklist' AND doc_id = ? AND version = ?", [checklist_id, version])
+    )
+    return str(row["hash"])
+
+
+def checklist_by_hash(db: sqlite_utils.Database, digest: str) -> Checklist:
+    """A stored checklist version, decoded once per content hash: a stored version never changes, and
+    decoding costs more than the rest of a submission (measured in `bench/`)."""
+
+    def decode() -> Checklist:
+        row = next(db.query("SELECT body FROM book_versions WHERE kind = 'checklist' AND hash = ?", [digest]))
+        return msgspec.json.decode(row["body"], type=Checklist)
+
+    return _CHECKLISTS.get(digest, decode)
+
+
+_CHECKLISTS: LRU[str, Checklist] = LRU(256)

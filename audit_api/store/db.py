@@ -1,7 +1,9 @@
 """The SQLite file and the one access design every caller uses, correct under Litestar's threads.
 
 Reads: each thread gets its own connection (SQLite connections must not be shared while in use),
-and WAL lets readers run while a write is under way. Writes: one writer connection behind a lock,
+and WAL lets readers run while a write is under way. A thread's connection is closed when the thread
+ends (worker threads come and go; kept open, their connections would use up file descriptors), and
+`close()` closes whatever is still open. Writes: one writer connection behind a lock,
 so in-process writers queue instead of failing with "database is locked", and `BEGIN IMMEDIATE`
 takes SQLite's write lock up front, so another process (the CLI while the server runs) waits
 (busy timeout) instead of failing half-way. `synchronous=FULL`: an acknowledged commit survives a
@@ -20,11 +22,12 @@ from __future__ import annotations
 import queue
 import sqlite3
 import threading
+import weakref
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import sqlite_utils
 
@@ -34,20 +37,30 @@ T = TypeVar("T")
 Job = Callable[[sqlite_utils.Database], T]
 
 
+class _Reader:
+    """One thread's read connection. Only that thread's `threading.local` holds it, so when the thread
+    ends the holder is dropped and its finalizer closes the connection (from whichever thread drops it:
+    connections are opened with check_same_thread=False)."""
+
+    def __init__(self, db: sqlite_utils.Database):
+        self.db = db
+        self.close = weakref.finalize(self, db.close)
+
+
 class Database:
     def __init__(self, path: Path | str):
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._local = threading.local()
         self._lock = threading.Lock()
-        self._opened: list[sqlite_utils.Database] = []
-        self._opened_lock = threading.Lock()
+        self._readers: weakref.WeakSet[_Reader] = weakref.WeakSet()  # so that close() reaches live threads' connections
+        self._readers_lock = threading.Lock()
         self._writer = self._connect()
-        self._jobs: queue.SimpleQueue = queue.SimpleQueue()
+        self._jobs: queue.SimpleQueue[tuple[Job[Any], Future[Any]] | None] = queue.SimpleQueue()
         self._committer: threading.Thread | None = None
         self._committer_lock = threading.Lock()
 
-    def __deepcopy__(self, memo: dict) -> Database:
+    def __deepcopy__(self, memo: dict[int, object]) -> Database:
         # One file, one writer: a copy would be a second writer. Litestar deep-copies routers (and the
         # middleware arguments they carry) when it registers them; they must all share this object.
         return self
@@ -58,17 +71,21 @@ class Database:
         conn.execute("PRAGMA synchronous=FULL")
         conn.execute("PRAGMA foreign_keys=ON")
         conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-        db = sqlite_utils.Database(conn, execute_plugins=False)
-        with self._opened_lock:
-            self._opened.append(db)
-        return db
+        return sqlite_utils.Database(conn, execute_plugins=False)
 
     def read(self) -> sqlite_utils.Database:
         """This thread's connection, for queries only."""
-        db = getattr(self._local, "db", None)
-        if db is None:
-            db = self._local.db = self._connect()
-        return db
+        reader = getattr(self._local, "reader", None)
+        if reader is None:
+            reader = self._local.reader = _Reader(self._connect())
+            with self._readers_lock:
+                self._readers.add(reader)
+        return reader.db
+
+    def read_connections(self) -> int:
+        """How many read connections are open now: one per live thread that has read."""
+        with self._readers_lock:
+            return len(self._readers)
 
     @contextmanager
     def write(self) -> Iterator[sqlite_utils.Database]:
@@ -115,8 +132,8 @@ class Database:
                 batch.append(nxt)
             self._commit_batch(batch)
 
-    def _commit_batch(self, batch: list[tuple[Job, Future]]) -> None:
-        outcomes: list[tuple[Future, object, BaseException | None]] = []
+    def _commit_batch(self, batch: list[tuple[Job[Any], Future[Any]]]) -> None:
+        outcomes: list[tuple[Future[Any], object, BaseException | None]] = []
         with self._lock:
             conn = self._writer.conn
             try:
@@ -155,8 +172,9 @@ class Database:
             self._jobs.put(None)
             self._committer.join()
             self._committer = None
-        with self._opened_lock:
-            for db in self._opened:
-                db.close()
-            self._opened.clear()
+        with self._readers_lock:
+            readers, self._readers = list(self._readers), weakref.WeakSet()
+        for reader in readers:
+            reader.close()
+        self._writer.close()
         self._local = threading.local()

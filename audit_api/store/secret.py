@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Mapping
 from pathlib import Path
 
 
-def instance_secret(db_path: Path, env: dict[str, str] | None = None) -> bytes:
-    env = os.environ if env is None else env
+def instance_secret(db_path: Path, environ: Mapping[str, str] | None = None) -> bytes:
+    env = os.environ if environ is None else environ
     if env.get("AUDIT_SECRET"):
         return env["AUDIT_SECRET"].encode()
     path = Path(db_path).parent / "secret.key"

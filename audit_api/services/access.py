@@ -1,0 +1,45 @@
+"""Who may see what, written once per resource and handed to the store as SQL (`Scope`).
+
+Visits: an auditor sees their own; an admin sees all; a manager sees an upcoming visit (assigned, in
+progress) only when they assigned it, so a store's own staff never learn of a mystery visit in
+advance, and every later visit of the stores they cover. Complaints, survey responses and metrics:
+managers see their stores', admins all, auditors none. Anything outside the scope answers as if it
+did not exist.
+"""
+
+from __future__ import annotations
+
+from ..domain.visits import UPCOMING
+from ..store.accounts import User
+from ..store.scope import EVERYTHING, NOTHING, Scope, column_in
+from ..store.visits import Visit
+
+
+def covers(user: User, store_id: str) -> bool:
+    """Whether the store is in the user's scope (admins: every store; auditors: none)."""
+    return user.role == "admin" or (user.role == "manager" and (user.all_stores or store_id in user.stores))
+
+
+def stores(user: User) -> Scope:
+    """The rows of the stores `user` covers: complaints, survey responses, metrics (column `store_id`)."""
+    if user.role == "admin" or (user.role == "manager" and user.all_stores):
+        return EVERYTHING
+    return column_in("store_id", user.stores) if user.role == "manager" else NOTHING
+
+
+def visits(user: User) -> Scope:
+    """The visits `user` may see (columns of `visits`)."""
+    if user.role == "admin":
+        return EVERYTHING
+    if user.role == "auditor":
+        return Scope("auditor_id = ?", (user.id,))
+    upcoming = ", ".join(f"'{state}'" for state in sorted(UPCOMING))
+    assigned = Scope(f"state IN ({upcoming}) AND assigned_by = ?", (user.id,))
+    covered = stores(user)
+    later = Scope(f"state NOT IN ({upcoming}) AND {covered.sql}", covered.args)
+    return Scope(f"({assigned.sql}) OR ({later.sql})", (*assigned.args, *later.args))
+
+
+def may_review(user: User, visit: Visit) -> bool:
+    """Managers of the visit's store and admins review; nobody reviews an audit of their own."""
+    return user.role in ("admin", "manager") and covers(user, visit.store_id) and visit.auditor_id != user.id

@@ -1,0 +1,276 @@
+"""Customers' feedback: survey responses, complaints and their clock, metrics, the privacy purge.
+
+Survey responses go through the group commit (`Database.submit`): a customer's phone is answered only
+once the response is on disk; a second response from the same browser and store within ten minutes
+is absorbed. Complaints follow the states of `domain/complaints.py` with the book's clock. Managers
+read their stores' complaints, responses and metrics, admins all (`access.stores`, as SQL). Personal
+data is kept only with consent and purged after the book's retention period; scores stay.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+from concurrent.futures import Future
+
+import msgspec
+import sqlite_utils
+
+from ..book.models import Book, Survey
+from ..domain import complaints as rules
+from ..domain.forms import ComplaintForm, SurveyAnswers
+from ..domain.metrics import Ces, Csat, Nps, ces, csat, nps
+from ..errors import Conflict, InvalidInput, NotFound
+from ..store import Database, current_version
+from ..store import feedback as store
+from ..store.accounts import User
+from ..store.feedback import Complaint, ComplaintChange, ComplaintEvent, ContactDetails, NewResponse, PublicStatus, ResponseView
+from ..store.scope import Scope, column_in
+from . import access
+
+DUPLICATE_WINDOW = dt.timedelta(minutes=10)
+_encode = msgspec.json.Encoder(order="deterministic").encode
+_COUPON_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
+
+
+class Receipt(msgspec.Struct, frozen=True, kw_only=True):
+    """What the customer sees after submitting: the reward, and whether it repeats an earlier answer."""
+
+    response_id: int
+    reward: str | None  # a coupon code or a prize-draw entry
+    duplicate: bool
+
+
+class ComplaintView(Complaint, frozen=True, kw_only=True):
+    overdue: bool = False
+    acknowledgement_overdue: bool = False
+    contact: ContactDetails | None = None  # only for managers of the store and admins
+
+
+class StoreMetrics(msgspec.Struct, frozen=True, kw_only=True):
+    store_id: str | None
+    touchpoint_id: str | None
+    responses: int
+    nps: Nps
+    csat: Csat
+    ces: Ces
+
+
+class PurgeReport(msgspec.Struct, frozen=True, kw_only=True):
+    survey_contacts: int
+    survey_texts: int
+    complaint_contacts: int
+    complaint_texts: int
+
+
+def _contact(contact: object) -> ContactDetails | None:
+    return None if contact is None else msgspec.convert(contact, ContactDetails, from_attributes=True)
+
+
+def _within(scope: Scope, store_id: str | None) -> Scope:
+    """`scope`, narrowed to one store when the reader asked for one."""
+    if store_id is None:
+        return scope
+    one = column_in("store_id", [store_id])
+    return Scope(f"({scope.sql}) AND {one.sql}", (*scope.args, *one.args))
+
+
+# --- survey responses -------------------------------------------------------------------------
+
+
+def current_survey(database: Database, book: Book) -> tuple[Survey, int]:
+    """The survey customers answer, and its published version."""
+    survey = book.surveys[0] if book.surveys else None
+    version = current_version(database, "survey", survey.id) if survey else None
+    if survey is None or version is None:
+        raise NotFound("there is no survey to answer")
+    return survey, version.version
+
+
+def browser_key(cookie: str, store_id: str) -> str:
+    return hashlib.sha256(f"{cookie}/{store_id}".encode()).hexdigest()
+
+
+def _reward(survey: Survey) -> str | None:
+    if survey.incentive is None:
+        return None
+    prefix = "LIPA-" if survey.incentive.kind == "coupon" else "DRAW-"
+    return prefix + "".join(secrets.choice(_COUPON_ALPHABET) for _ in range(8))
+
+
+def _first_of_kind(survey: Survey, answers: SurveyAnswers, kind: str) -> int | None:
+    question = next((q for q in survey.questions if q.metric == kind), None)
+    value = answers.answers.get(question.id) if question else None
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def save_response(
+    database: Database,
+    survey: Survey,
+    survey_version: int,
+    *,
+    store_id: str,
+    touchpoint_id: str,
+    language: str,
+    answers: SurveyAnswers,
+    browser: str | None,
+    now: dt.datetime,
+) -> Future[Receipt]:
+    """Store one response (group commit). A second one from the same browser and store within ten
+    minutes is absorbed: nothing new is stored and the first receipt is shown again."""
+    response = NewResponse(
+        store_id=store_id, touchpoint_id=touchpoint_id, language=language, survey_id=survey.id, survey_version=survey_version,
+        answers=_encode(answers.answers).decode(), nps=_first_of_kind(survey, answers, "nps"),
+        csat=_first_of_kind(survey, answers, "csat"), ces=_first_of_kind(survey, answers, "ces"),
+        browser_key=browser, reward=_reward(survey), created_at=now.isoformat(),
+    )
+    contact = _contact(answers.contact)
+    since = (now - DUPLICATE_WINDOW).isoformat()
+
+    def write(db: sqlite_utils.Database) -> Receipt:
+        if browser and (earlier := store.earlier_response(db, browser, since)):
+            return Receipt(response_id=earlier.id, reward=earlier.reward, duplicate=True)
+        return Receipt(response_id=store.insert_response(db, response, contact), reward=response.reward, duplicate=False)
+
+    return database.submit(write)
+
+
+def list_responses(
+    database: Database, user: User, *, store_id: str | None = None, since: dt.date | None = None, limit: int = 200
+) -> list[ResponseView]:
+    """Newest first, for the stores `user` covers, with contact details where given with consent."""
+    return store.list_responses(database.read(), _within(access.stores(user), store_id), since=since, limit=limit)
+
+
+def metrics(
+    database: Database, user: User, *, store_id: str | None = None, touchpoint_id: str | None = None,
+    since: dt.date | None = None, until: dt.date | None = None, by_touchpoint: bool = False,
+) -> list[StoreMetrics]:
+    """NPS, CSAT and CES per store (and touchpoint) over [since, until], for the stores `user` covers."""
+    rows = store.metric_rows(
+        database.read(), _within(access.stores(user), store_id), touchpoint_id=touchpoint_id,
+        since=since.isoformat() if since else None, until=(until + dt.timedelta(days=1)).isoformat() if until else None,
+    )
+    groups: dict[tuple[str, str | None], list[store.MetricRow]] = {}
+    for row in rows:
+        groups.setdefault((row.store_id, row.touchpoint_id if by_touchpoint else None), []).append(row)
+    return [
+        StoreMetrics(
+            store_id=key[0], touchpoint_id=key[1], responses=len(group),
+            nps=nps([r.nps for r in group if r.nps is not None]),
+            csat=csat([r.csat for r in group if r.csat is not None]),
+            ces=ces([r.ces for r in group if r.ces is not None]),
+        )
+        for key, group in sorted(groups.items(), key=lambda kv: (kv[0][0], kv[0][1] or ""))
+    ]
+
+
+# --- complaints -------------------------------------------------------------------------------
+
+
+def file_complaint(
+    database: Database, book: Book, form: ComplaintForm, language: str, now: dt.datetime, source_response: int | None = None
+) -> str:
+    """Store a complaint; returns its ticket number. The clock starts now, with the book's targets."""
+    acknowledge_by, respond_by = rules.due_times(book.chain.complaints, now)
+    stamp = now.isoformat()
+
+    def write(db: sqlite_utils.Database) -> str:
+        ticket = rules.new_ticket()
+        for _ in range(5):  # 40 random bits: a clash is astronomically rare, but never fatal
+            if not store.ticket_taken(db, ticket):
+                break
+            ticket = rules.new_ticket()
+        complaint = Complaint(
+            ticket=ticket, store_id=form.store_id, language=language, happened_on=form.happened_on.isoformat(), what=form.what,
+            desired=form.desired, state="received", received_at=stamp, acknowledge_by=acknowledge_by.isoformat(),
+            respond_by=respond_by.isoformat(), acknowledged_at=None, resolved_at=None, closed_at=None, resolution="", root_cause="",
+        )
+        store.insert_complaint(db, complaint, _contact(form.contact), source_response)
+        store.add_complaint_event(db, ticket, stamp, "received")
+        return ticket
+
+    return database.run(write)
+
+
+def _view(complaint: Complaint, now: dt.datetime, contact: ContactDetails | None = None) -> ComplaintView:
+    stamp = now.isoformat()
+    return ComplaintView(
+        **msgspec.structs.asdict(complaint),
+        overdue=complaint.state in rules.OPEN_STATES and complaint.respond_by < stamp,
+        acknowledgement_overdue=complaint.state == "received" and complaint.acknowledge_by < stamp,
+        contact=contact,
+    )
+
+
+def complaint_for(database: Database, user: User, ticket: str, now: dt.datetime) -> ComplaintView:
+    db = database.read()
+    complaint = store.find_complaint(db, ticket, access.stores(user))
+    if complaint is None:
+        raise NotFound(f"no complaint '{ticket}'")
+    return _view(complaint, now, store.complaint_contact(db, ticket))
+
+
+def queue(database: Database, user: User, now: dt.datetime, *, include_closed: bool = False) -> list[ComplaintView]:
+    """The complaints a manager must answer, soonest due first, overdue ones flagged."""
+    states = None if include_closed else sorted(rules.OPEN_STATES)
+    return [_view(c, now) for c in store.list_complaints(database.read(), access.stores(user), states)]
+
+
+def move_complaint(
+    database: Database, user: User, ticket: str, target: str, note: str, now: dt.datetime,
+    resolution: str = "", root_cause: str = "",
+) -> ComplaintView:
+    current = complaint_for(database, user, ticket, now)
+    if not rules.can_move(current.state, target):
+        allowed = ", ".join(sorted(rules.TRANSITIONS.get(current.state, ()))) or "none"
+        raise Conflict(f"a {current.state} complaint cannot become {target} (allowed: {allowed})")
+    if target == "resolved" and not (resolution.strip() and root_cause.strip()):
+        raise InvalidInput("record the resolution and the root cause to resolve a complaint")
+    stamp = now.isoformat()
+    change = ComplaintChange(
+        state=target,
+        acknowledged_at=stamp if target in ("acknowledged", "in_progress") else None,
+        resolved_at=stamp if target == "resolved" else None,
+        closed_at=stamp if target == "closed" else None,
+        resolution=resolution if target == "resolved" else None,
+        root_cause=root_cause if target == "resolved" else None,
+    )
+    with database.write() as db:
+        if not store.change_complaint(db, ticket, current.state, change):
+            raise Conflict("the complaint changed meanwhile: reload it")
+        store.add_complaint_event(db, ticket, stamp, target, actor_id=user.id, from_state=current.state, note=note)
+    return complaint_for(database, user, ticket, now)
+
+
+def complaint_history(database: Database, user: User, ticket: str, now: dt.datetime) -> list[ComplaintEvent]:
+    complaint_for(database, user, ticket, now)  # raises when not visible
+    return store.complaint_events(database.read(), ticket)
+
+
+def public_status(database: Database, ticket: str) -> PublicStatus:
+    status = store.public_status(database.read(), ticket)
+    if status is None:
+        raise NotFound(f"no complaint '{ticket}'")
+    return status
+
+
+# --- the privacy purge ------------------------------------------------------------------------
+
+
+def purge(database: Database, book: Book, now: dt.datetime) -> PurgeReport:
+    """Remove personal data older than the book's retention period; keep every score and state."""
+    cutoff = (now - dt.timedelta(days=book.chain.retention_days)).isoformat()
+    text_questions = {q.id for s in book.surveys for q in s.questions if q.free_text}
+    with database.write() as db:
+        contacts = store.delete_survey_contacts(db, cutoff)
+        texts = 0
+        for response_id, answers in store.responses_before(db, cutoff):
+            kept = {k: v for k, v in answers.items() if k not in text_questions}
+            if kept != answers:
+                store.set_answers(db, response_id, kept)
+                texts += 1
+        complaint_contacts = store.delete_complaint_contacts(db, cutoff)
+        complaint_texts = store.blank_complaint_texts(db, cutoff, now.isoformat())
+    return PurgeReport(survey_contacts=contacts, survey_texts=texts, complaint_contacts=complaint_contacts, complaint_texts=complaint_texts)

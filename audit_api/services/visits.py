@@ -1,0 +1,331 @@
+"""The auditor's workflow: assign visits, start them, submit audits, add evidence, review.
+
+Each function is one use case: it applies who may see the visit (`access.visits`, as SQL), the
+state rules of `domain/visits.py`, and the pure checks and scoring of the domain, then writes through
+the store. A visit someone may not see answers NotFound, as if it did not exist.
+
+A submission is idempotent by its client UUID: the same body again answers the stored result and
+writes nothing; another body under an accepted UUID is a conflict. Validation, scoring and the
+proof-of-visit flags run before the write; the replay check, the state check and the insert run
+again inside the group commit, so concurrent retries store exactly one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from concurrent.futures import Future
+
+import msgspec
+import sqlite_utils
+
+from ..book.models import Book, Checklist
+from ..domain.audits import AuditSubmission, Flag, check_submission, missing_evidence, proof_of_visit_flags
+from ..domain.media import ACCEPTED, sniff
+from ..domain.scoring import Score, score
+from ..domain.visits import DECIDED, OPEN_FOR_SUBMISSION, REVIEWABLE, STARTABLE, TAKES_EVIDENCE, Decision, needs_comment
+from ..errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound, TooLarge
+from ..store import Database, current_version
+from ..store import visits as store
+from ..store.accounts import User
+from ..store.blobs import BlobStore
+from ..store.book import checklist_by_hash, checklist_hash
+from ..store.visits import AuditResult, Event, EvidenceRecord, PlannedVisit, Visit
+from . import access
+from .accounts import find_user, get_user
+
+_encode = msgspec.json.Encoder(order="deterministic").encode
+
+
+class Assignment(msgspec.Struct, frozen=True, kw_only=True):
+    store_id: str
+    checklist_id: str
+    auditor: str  # login name
+    window_start: dt.date
+    window_end: dt.date
+    scenario: str
+
+
+class VisitDetail(msgspec.Struct, frozen=True, kw_only=True):
+    visit: Visit
+    revision: int | None
+    score: Score | None
+    flags: list[Flag]
+    complete: bool  # every photo the failed items require is uploaded
+    missing_evidence: list[str]
+
+
+class VisitHistory(msgspec.Struct, frozen=True, kw_only=True):
+    visit: Visit
+    events: list[Event]
+    revisions: list[AuditResult]
+
+
+class Report(msgspec.Struct, frozen=True, kw_only=True):
+    """Everything the printable report shows, as the reader may see it."""
+
+    visit: Visit
+    checklist: Checklist
+    audit: AuditSubmission | None
+    result: AuditResult | None
+    auditor: str
+    missing: list[str]
+    evidence: list[tuple[EvidenceRecord, bytes]]
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+# --- assigning and seeing visits ----------------------------------------------------------------
+
+
+def assign_visits(database: Database, book: Book, by: User, assignments: list[Assignment], now: dt.datetime | None = None) -> list[str]:
+    """Assign many visits at once (a month's programme, say): all or none. Returns their ids."""
+    planned: list[PlannedVisit] = []
+    versions: dict[str, int] = {}
+    for index, a in enumerate(assignments):
+        where = f"visit {index + 1}: " if len(assignments) > 1 else ""
+        if not access.covers(by, a.store_id):
+            raise Forbidden(f"{where}store '{a.store_id}' is not one of yours")
+        auditor = find_user(database, a.auditor)
+        if a.store_id not in book.stores_by_id:
+            raise InvalidInput(f"{where}no store '{a.store_id}'")
+        if a.checklist_id not in versions:
+            version = current_version(database, "checklist", a.checklist_id)
+            if version is None:
+                raise InvalidInput(f"{where}no checklist '{a.checklist_id}'")
+            versions[a.checklist_id] = version.version
+        if auditor.role != "auditor":
+            raise InvalidInput(f"{where}'{auditor.name}' is not an auditor")
+        if a.window_end < a.window_start:
+            raise InvalidInput(f"{where}the window ends before it starts")
+        planned.append(
+            PlannedVisit(
+                store_id=a.store_id, checklist_id=a.checklist_id, checklist_version=versions[a.checklist_id], auditor_id=auditor.id,
+                window_start=a.window_start, window_end=a.window_end, scenario=a.scenario,
+            )
+        )
+    with database.write() as db:
+        return store.insert_visits(db, planned, by.id, (now or _now()).isoformat())
+
+
+def assign_visit(database: Database, book: Book, by: User, assignment: Assignment, now: dt.datetime | None = None) -> Visit:
+    return visible_visit(database, by, assign_visits(database, book, by, [assignment], now)[0])
+
+
+def visible_visit(database: Database, user: User, visit_id: str) -> Visit:
+    """The visit if `user` may see it; otherwise NotFound, so its existence is not given away."""
+    visit = store.find_visit(database.read(), visit_id, access.visits(user))
+    if visit is None:
+        raise NotFound(f"no visit '{visit_id}'")
+    return visit
+
+
+def own_visit(database: Database, user: User, visit_id: str) -> Visit:
+    """A visit of `user`'s own, as its auditor; any other answers NotFound."""
+    visit = visible_visit(database, user, visit_id)
+    if visit.auditor_id != user.id:
+        raise NotFound(f"no visit '{visit_id}'")
+    return visit
+
+
+def list_visits(database: Database, user: User, state: str | None = None) -> list[Visit]:
+    return store.list_visits(database.read(), access.visits(user), None if state is None else [state])
+
+
+def checklist_of(database: Database, visit: Visit) -> tuple[Checklist, str]:
+    """The exact checklist version the visit was assigned with, and its content hash."""
+    db = database.read()
+    digest = checklist_hash(db, visit.checklist_id, visit.checklist_version)
+    return checklist_by_hash(db, digest), digest
+
+
+def visit_checklist_hash(database: Database, user: User, visit_id: str) -> tuple[Visit, str]:
+    """A visible visit and the hash of its checklist version (what a phone's ETag names)."""
+    visit = visible_visit(database, user, visit_id)
+    return visit, checklist_hash(database.read(), visit.checklist_id, visit.checklist_version)
+
+
+def detail(database: Database, visit: Visit) -> VisitDetail:
+    db = database.read()
+    latest = store.latest_audit(db, visit.id)
+    missing = _missing_photos(database, visit, latest)
+    result = latest[1] if latest else None
+    return VisitDetail(
+        visit=visit,
+        revision=result.revision if result else None,
+        score=result.score if result else None,
+        flags=result.flags if result else [],
+        complete=result is not None and not missing,
+        missing_evidence=missing,
+    )
+
+
+def visit_detail(database: Database, user: User, visit_id: str) -> VisitDetail:
+    return detail(database, visible_visit(database, user, visit_id))
+
+
+def history(database: Database, user: User, visit_id: str) -> VisitHistory:
+    visit = visible_visit(database, user, visit_id)
+    db = database.read()
+    return VisitHistory(visit=visit, events=store.history(db, visit.id), revisions=store.audit_revisions(db, visit.id))
+
+
+def start(database: Database, user: User, visit_id: str, now: dt.datetime | None = None) -> Visit:
+    """The auditor starts the visit (once; starting again changes nothing)."""
+    visit = own_visit(database, user, visit_id)
+    stamp = (now or _now()).isoformat()
+    with database.write() as db:
+        if store.change_state(db, visit.id, "in_progress", STARTABLE, stamp):
+            store.add_event(db, visit.id, user.id, "started", stamp)
+    return visible_visit(database, user, visit.id)
+
+
+# --- submitting -------------------------------------------------------------------------------
+
+
+def submit_audit(
+    database: Database, book: Book, user: User, audit_id: str, audit: AuditSubmission, now: dt.datetime | None = None
+) -> Future[tuple[AuditResult, bool]]:
+    """Validate, score, flag and store an audit; resolves to (result, created) once it is on disk.
+
+    Everything up to the write runs in the caller; the write joins the next group commit, so an
+    async caller awaits it without holding a thread. A replay resolves at once to the stored answer."""
+    now = now or _now()
+    body = _encode(audit)
+    body_hash = hashlib.sha256(body).hexdigest()
+    replay = store.stored_audit(database.read(), audit_id)
+    if replay is not None:
+        return _done((_same_or_conflict(replay, audit.visit_id, body_hash), False))
+
+    visit = own_visit(database, user, audit.visit_id)
+    checklist, _ = checklist_of(database, visit)
+    errors = check_submission(checklist, visit.checklist_version, audit)
+    if errors:
+        raise InvalidInput(f"the audit does not fit {checklist.id} version {visit.checklist_version}", errors)
+    result_score = score(checklist, audit.answers)
+    store_doc = book.stores_by_id.get(visit.store_id)
+    flags = proof_of_visit_flags(store_doc, audit, now) if store_doc else []
+    stamp = now.isoformat()
+
+    def write(db: sqlite_utils.Database) -> tuple[AuditResult, bool]:
+        replay = store.stored_audit(db, audit_id)  # a concurrent retry may have won the race
+        if replay is not None:
+            return _same_or_conflict(replay, audit.visit_id, body_hash), False
+        state = store.visit_state(db, visit.id)
+        if state not in OPEN_FOR_SUBMISSION:
+            raise Conflict(f"visit '{visit.id}' is {state}: it takes a submission only when assigned, in progress or returned")
+        revision = (store.latest_revision(db, visit.id) or 0) + 1
+        result = AuditResult(
+            audit_id=audit_id, visit_id=visit.id, revision=revision, checklist_id=visit.checklist_id,
+            checklist_version=visit.checklist_version, score=result_score, flags=flags, submitted_at=stamp,
+        )
+        store.insert_audit(db, audit_id, result, body, body_hash, user.id)
+        store.change_state(db, visit.id, "submitted", OPEN_FOR_SUBMISSION, stamp)
+        store.add_event(db, visit.id, user.id, "submitted" if revision == 1 else "resubmitted", stamp, revision=revision)
+        return result, True
+
+    return database.submit(write)
+
+
+def _done(value: tuple[AuditResult, bool]) -> Future[tuple[AuditResult, bool]]:
+    future: Future[tuple[AuditResult, bool]] = Future()
+    future.set_result(value)
+    return future
+
+
+def _same_or_conflict(stored: store.StoredAudit, visit_id: str, body_hash: str) -> AuditResult:
+    if stored.visit_id != visit_id or stored.body_hash != body_hash:
+        raise Conflict("this audit id was already accepted with a different body: send a correction under a new id")
+    return msgspec.json.decode(stored.result, type=AuditResult)
+
+
+# --- evidence ---------------------------------------------------------------------------------
+
+
+def upload_evidence(
+    database: Database, blobs: BlobStore, user: User, visit_id: str, item: str, content: bytes, filename: str,
+    limit: int, now: dt.datetime | None = None,
+) -> tuple[EvidenceRecord, bool]:
+    """Store a photo or receipt of the visit (and item), recognised by content; (record, created)."""
+    if len(content) > limit:
+        raise TooLarge(f"the file is {len(content)} bytes; the limit is {limit}")
+    media_type = sniff(content)
+    name = filename or "upload"
+    if media_type is None:
+        kinds = ", ".join(ACCEPTED.values())
+        raise InvalidInput(
+            f"'{name}' is not a photo or document we accept",
+            [FieldError("body.file", f"its content is none of: {kinds} (the file name and declared type do not count)")],
+        )
+    visit = own_visit(database, user, visit_id)
+    if visit.state not in TAKES_EVIDENCE:
+        raise Conflict(f"visit '{visit_id}' is {visit.state}: evidence can no longer be added")
+    if item and item not in {i.id for s in checklist_of(database, visit)[0].stages for i in s.items}:
+        raise InvalidInput(f"no item '{item}' in this visit's checklist", [FieldError("body.item", f"unknown item '{item}'")])
+    digest = blobs.put(content)
+    record = EvidenceRecord(
+        sha256=digest, item_id=item, media_type=media_type, size=len(content), filename=name, uploaded_at=(now or _now()).isoformat()
+    )
+    with database.write() as db:
+        created = store.insert_evidence(db, visit.id, user.id, record)
+    stored = next(r for r in store.list_evidence(database.read(), visit.id) if r.sha256 == digest and r.item_id == item)
+    return stored, created
+
+
+def list_evidence(database: Database, user: User, visit_id: str) -> list[EvidenceRecord]:
+    return store.list_evidence(database.read(), visible_visit(database, user, visit_id).id)
+
+
+def evidence_file(database: Database, blobs: BlobStore, user: User, visit_id: str, sha256: str) -> tuple[EvidenceRecord, bytes]:
+    records = list_evidence(database, user, visit_id)
+    record = next((r for r in records if r.sha256 == sha256), None)
+    if record is None:
+        raise NotFound(f"no evidence '{sha256}' for visit '{visit_id}'")
+    return record, blobs.read(sha256)
+
+
+def _missing_photos(database: Database, visit: Visit, latest: tuple[AuditSubmission, AuditResult] | None) -> list[str]:
+    """Failed items of the latest submission whose rule wants a photo not uploaded yet."""
+    if latest is None:
+        return []
+    photographed = {r.item_id for r in store.list_evidence(database.read(), visit.id)}
+    return missing_evidence(checklist_of(database, visit)[0], latest[0].answers, photographed)
+
+
+# --- review -----------------------------------------------------------------------------------
+
+
+def review(
+    database: Database, user: User, visit_id: str, decision: Decision, comment: str, now: dt.datetime | None = None
+) -> VisitDetail:
+    visit = visible_visit(database, user, visit_id)
+    if not access.may_review(user, visit):
+        raise NotFound(f"no visit '{visit.id}'")
+    if needs_comment(decision) and not comment.strip():
+        raise InvalidInput("say why: a comment is required to reject or return an audit")
+    if decision == "approve" and (missing := _missing_photos(database, visit, store.latest_audit(database.read(), visit.id))):
+        raise Conflict(f"the audit is not complete: photos missing for {', '.join(missing)}")
+    stamp = (now or _now()).isoformat()
+    with database.write() as db:
+        if not store.change_state(db, visit.id, DECIDED[decision], REVIEWABLE, stamp):
+            raise Conflict(f"visit '{visit.id}' is {store.visit_state(db, visit.id)}: only a submitted audit can be reviewed")
+        revision = store.latest_revision(db, visit.id)
+        store.add_event(db, visit.id, user.id, DECIDED[decision], stamp, revision=revision, comment=comment)
+    return detail(database, visible_visit(database, user, visit.id))
+
+
+def report(database: Database, blobs: BlobStore, user: User, visit_id: str) -> Report:
+    visit = visible_visit(database, user, visit_id)
+    db = database.read()
+    latest = store.latest_audit(db, visit.id)
+    return Report(
+        visit=visit,
+        checklist=checklist_of(database, visit)[0],
+        audit=latest[0] if latest else None,
+        result=latest[1] if latest else None,
+        auditor=get_user(database, visit.auditor_id).display_name,
+        missing=_missing_photos(database, visit, latest),
+        evidence=[(record, blobs.read(record.sha256)) for record in store.list_evidence(db, visit.id)],
+    )

@@ -1,0 +1,91 @@
+"""The app's book in memory: `get()` never decodes on the event loop; a new publish arrives by a refresh."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from audit_api.book import Book, load_book
+from audit_api.http import book_cache
+from audit_api.http.book_cache import BookCache
+from audit_api.store import Database, publish
+
+DECODE_SECONDS = 0.3
+
+
+def store_ids(book: Book) -> set[str]:
+    return {store.id for store in book.stores}
+
+
+def publish_without_a_store(database: Database, book_dir: Path) -> None:
+    (book_dir / "stores" / "kazan-baumana.yaml").unlink()
+    publish(database, load_book(book_dir))
+
+
+def record_decodes(monkeypatch: pytest.MonkeyPatch, delay: float = 0.0) -> list[int]:
+    """Wrap the real `current_book`: the ids of the threads that decoded a book, one per decode."""
+    decoded_on: list[int] = []
+    real: Callable[[Database], Book] = book_cache.current_book
+
+    def current_book(database: Database) -> Book:
+        decoded_on.append(threading.get_ident())
+        time.sleep(delay)
+        return real(database)
+
+    monkeypatch.setattr(book_cache, "current_book", current_book)
+    return decoded_on
+
+
+def test_get_returns_at_once_and_decodes_on_a_worker_thread(loaded: Database, book_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    books = BookCache(loaded, check_every=0.0)
+    decoded_on = record_decodes(monkeypatch, delay=DECODE_SECONDS)
+    publish_without_a_store(loaded, book_dir)
+
+    async def serve() -> tuple[int, float, Book]:
+        old = books.get()
+        started = time.monotonic()
+        for _ in range(50):  # every call may check; only one refresh may run at a time
+            assert books.get() is old
+        took = time.monotonic() - started
+        deadline = time.monotonic() + 5
+        while books.get() is old and time.monotonic() < deadline:
+            await asyncio.sleep(0.01)
+        return threading.get_ident(), took, books.get()
+
+    loop_thread, took, new = asyncio.run(serve())
+    assert took < DECODE_SECONDS / 2, f"get() waited {took:.3f} s"
+    assert "kazan-baumana" not in store_ids(new)
+    assert decoded_on and loop_thread not in decoded_on
+    assert len(decoded_on) == 1
+
+
+def test_a_published_change_is_visible_after_a_refresh(loaded: Database, book_dir: Path) -> None:
+    books = BookCache(loaded)
+    assert "kazan-baumana" in store_ids(books.get())
+    publish_without_a_store(loaded, book_dir)
+    assert books.refresh() is True
+    assert "kazan-baumana" not in store_ids(books.get())
+
+
+def test_an_unchanged_generation_decodes_nothing(loaded: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    books = BookCache(loaded)
+    book = books.get()
+    decoded_on = record_decodes(monkeypatch)
+    assert books.refresh() is False
+    assert books.refresh() is False
+    assert decoded_on == []
+    assert books.get() is book
+
+
+def test_outside_an_event_loop_get_neither_decodes_nor_refreshes(loaded: Database, book_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    books = BookCache(loaded, check_every=0.0)
+    book = books.get()
+    decoded_on = record_decodes(monkeypatch)
+    publish_without_a_store(loaded, book_dir)
+    assert books.get() is book
+    assert decoded_on == []
