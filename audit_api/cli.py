@@ -8,6 +8,7 @@
     audit users add        create an admin, manager or auditor
     audit users enrol      a one-time enrolment QR code for a user's phone
     audit users list       every user
+    audit users disable    stop a user's every token at once (audit users enable: undo)
     audit qr               QR codes and A5 posters for every store and touchpoint
     audit privacy purge    remove personal data older than the book's retention period
     audit site build       the public site, from the published book, with MkDocs Material
@@ -149,7 +150,11 @@ def _database(settings: Settings) -> Database:
 @click.option("--store", "stores", multiple=True, help="a store a manager looks after (repeat)")
 @click.option("--all-stores", is_flag=True, help="a manager of every store")
 @click.option("--language", help="preferred language for checklists and reports")
-def users_add(settings: Settings, name: str, role: Role, display_name: str, stores: tuple[str, ...], all_stores: bool, language: str | None) -> None:
+@click.option("--plans-visits", is_flag=True, help="an area manager: plans mystery visits to their stores and sees auditors by name")
+def users_add(
+    settings: Settings, name: str, role: Role, display_name: str, stores: tuple[str, ...], all_stores: bool, language: str | None,
+    plans_visits: bool,
+) -> None:
     """Create a user."""
     database = _database(settings)
     try:
@@ -159,12 +164,36 @@ def users_add(settings: Settings, name: str, role: Role, display_name: str, stor
     try:
         user = accounts.add_user(
             database, name, role, display_name=display_name, stores=list(stores), all_stores=all_stores,
-            language=language, known_stores=known,
+            language=language, plans_visits=plans_visits, known_stores=known,
         )
     except AuditError as exc:
         raise click.ClickException(str(exc)) from None
     scope = " of every store" if user.all_stores else (f" of {', '.join(user.stores)}" if user.stores else "")
-    click.echo(f"added {user.role} {user.name}{scope}")
+    click.echo(f"added {user.role} {user.name}{scope}{', plans visits' if user.plans_visits else ''}")
+
+
+@users.command("disable")
+@_settings_options
+@click.argument("name")
+def users_disable(settings: Settings, name: str) -> None:
+    """Disable NAME: every device token of theirs fails from the next request on."""
+    _switch_user(settings, name, disabled=True)
+
+
+@users.command("enable")
+@_settings_options
+@click.argument("name")
+def users_enable(settings: Settings, name: str) -> None:
+    """Enable NAME again (their tokens that have not expired or been revoked work again)."""
+    _switch_user(settings, name, disabled=False)
+
+
+def _switch_user(settings: Settings, name: str, *, disabled: bool) -> None:
+    try:
+        user = accounts.set_disabled(_database(settings), name, disabled)
+    except AuditError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"disabled {user.name} at {user.disabled_at}" if disabled else f"enabled {user.name}")
 
 
 @users.command("enrol")
@@ -202,9 +231,10 @@ def qr(settings: Settings, out: Path) -> None:
     """Write each store's and touchpoint's survey QR code (SVG, PNG) and an A5 poster (HTML)."""
     try:
         book = current_book(_database(settings))
+        secret = instance_secret(settings.db_path)
     except AuditError as exc:
         raise click.ClickException(str(exc)) from None
-    written = write_posters(book, instance_secret(settings.db_path), settings.public_url, out)
+    written = write_posters(book, secret, settings.public_url, out)
     for url, poster in written:
         click.echo(f"{url}  {poster}")
     click.echo(f"{len(written)} posters in {out}")
@@ -264,7 +294,13 @@ def serve(settings: Settings, host: str | None, port: int | None) -> None:
         app = create_app(settings)
     except AuditError as exc:
         raise click.ClickException(str(exc)) from None
-    uvicorn.run(app, host=settings.host, port=settings.port, log_level="info")
+    # The client address (rate limits, survey limits) comes from X-Forwarded-For only when a trusted proxy
+    # sent it; uvicorn would otherwise believe any loopback client, so anyone on the host could pick theirs.
+    proxies = [address.strip() for address in settings.trusted_proxies.split(",") if address.strip()]
+    uvicorn.run(
+        app, host=settings.host, port=settings.port, log_level="info",
+        proxy_headers=bool(proxies), forwarded_allow_ips=proxies or None,
+    )
 
 
 if __name__ == "__main__":

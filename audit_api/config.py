@@ -7,7 +7,9 @@
     AUDIT_MAX_BODY_BYTES     largest request body accepted    1000000
     AUDIT_EVIDENCE_MAX_BYTES largest evidence file (photo, receipt)  10000000
     AUDIT_PUBLIC_URL         how phones and customers reach this server (QR codes)  http://127.0.0.1:8000
-    AUDIT_FORM_RATE_LIMIT    customers' form posts a minute, per address and store  10
+    AUDIT_FORM_RATE_LIMIT    customers' form posts a minute, per address and store (a flood guard)  30
+    AUDIT_TOKEN_DAYS         a device token expires after this many days without use  90
+    AUDIT_TRUSTED_PROXIES    addresses of reverse proxies whose X-Forwarded-For is believed, comma-separated  (none)
     AUDIT_SECRET             the key that signs QR links        (else var/secret.key, made on first use)
     AUDIT_SITE_DIR           the built public site, served at /   build/site
 """
@@ -17,8 +19,10 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Annotated
 
 import msgspec
+from msgspec import Meta
 
 
 class Settings(msgspec.Struct, frozen=True, kw_only=True):
@@ -30,7 +34,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     max_body_bytes: int = 1_000_000
     evidence_max_bytes: int = 10_000_000
     public_url: str = "http://127.0.0.1:8000"
-    form_rate_limit: int = 10
+    form_rate_limit: int = 30
+    token_days: Annotated[int, Meta(ge=1)] = 90
+    trusted_proxies: str = ""  # comma-separated addresses or networks; empty: believe no forwarding header
     site_dir: Path = Path("build/site")
 
     @property
@@ -51,6 +57,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             "evidence_max_bytes": "AUDIT_EVIDENCE_MAX_BYTES",
             "public_url": "AUDIT_PUBLIC_URL",
             "form_rate_limit": "AUDIT_FORM_RATE_LIMIT",
+            "token_days": "AUDIT_TOKEN_DAYS",
+            "trusted_proxies": "AUDIT_TRUSTED_PROXIES",
             "site_dir": "AUDIT_SITE_DIR",
         }
         values: dict[str, object] = {field: env[var] for field, var in names.items() if env.get(var)}

@@ -1,5 +1,6 @@
 """A customer's phone, for real: Debian's Chromium, driven by Playwright at 390x844, through the QR survey
-and a complaint; axe-core checks the pages. Screenshots land in build/screenshots/."""
+and a complaint; axe-core checks the pages, and no page reports a Content-Security-Policy violation.
+Screenshots land in build/screenshots/."""
 
 from __future__ import annotations
 
@@ -10,8 +11,10 @@ import socket
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlparse
 
 import httpx
 import pytest
@@ -88,8 +91,15 @@ def phone(chromium) -> Iterator:
     context.close()
 
 
+def csp_violations(page) -> list[str]:
+    """Every Content-Security-Policy violation the page reports in its console from now on (filled as it goes)."""
+    found: list[str] = []
+    page.on("console", lambda message: found.append(message.text) if "Content Security Policy" in message.text else None)
+    return found
+
+
 def serious_violations(page) -> list[str]:
-    page.add_script_tag(path=str(AXE))
+    page.evaluate(AXE.read_text())  # not a <script> tag: the page's CSP rightly blocks inline scripts
     result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
     return [f"{v['id']} ({v['impact']}): {v['help']}" for v in result["violations"] if v["impact"] in ("serious", "critical")]
 
@@ -102,6 +112,7 @@ def shot(page, name: str) -> None:
 def test_survey_then_complaint_on_a_phone(server: str, loaded: Database, phone) -> None:
     token = link_token(instance_secret(loaded.path), "sarajevo-ferhadija", "fitting-room")
     page = phone
+    blocked = csp_violations(page)
     page.goto(f"{server}/s/{token}")
     assert page.locator("html").get_attribute("lang") == "bs", "the phone's language"
     assert serious_violations(page) == []
@@ -150,6 +161,7 @@ def test_survey_then_complaint_on_a_phone(server: str, loaded: Database, phone) 
     stored = loaded.read().execute("SELECT nps, csat, ces FROM survey_responses").fetchall()
     assert stored == [(3, 2, 5)]
     assert loaded.read().execute("SELECT source_response IS NOT NULL FROM complaints WHERE ticket = ?", [ticket]).fetchone() == (1,)
+    assert blocked == []
 
 
 def test_the_survey_works_by_keyboard(server: str, loaded: Database, phone) -> None:
@@ -165,6 +177,7 @@ def test_the_survey_works_by_keyboard(server: str, loaded: Database, phone) -> N
 def test_public_site_pages(site_server: str, chromium, width: int, height: int, mobile: bool) -> None:
     context = chromium.new_context(viewport={"width": width, "height": height}, is_mobile=mobile, has_touch=mobile)
     page = context.new_page()
+    blocked = csp_violations(page)
     for name, path in [("home", "/en/"), ("faq", "/ru/faq/"), ("store", "/bs/stores/sarajevo-alta/"), ("complaints", "/en/complaints/")]:
         page.goto(site_server + path)
         assert page.locator("html").get_attribute("lang") == path.split("/")[1]
@@ -177,4 +190,71 @@ def test_public_site_pages(site_server: str, chromium, width: int, height: int, 
     assert page.locator("[data-store]:visible").count() == 1
     page.goto(site_server + "/")
     page.wait_for_url("**/en/")  # the root sends readers to the default language
+    if not mobile:  # Material's search: its worker and index load from this origin under the site's CSP
+        page.locator("input.md-search__input").click()
+        page.locator("input.md-search__input").press_sequentially("return", delay=20)
+        page.locator(".md-search-result__item").first.wait_for()
+    assert blocked == []
+    context.close()
+
+
+def test_report_poster_and_error_page_break_no_policy(server: str, loaded: Database, actors: dict, chromium, tmp_path: Path) -> None:
+    from audit_api.book import load_book
+    from audit_api.posters import write_posters
+
+    from .audit_helpers import assign, audit_body, perfect_answers
+
+    auditor = actors["auditor_a"]
+    visit = assign(loaded, auditor.user, actors["admin"].user)
+    answers = [dict(x, value=False, comment="No receipt") if x["item"] == "correct-receipt" else x for x in perfect_answers()]
+    httpx.put(f"{server}/api/v1/audits/{uuid.uuid4()}", json=audit_body(visit.id, answers), headers=auditor.headers).raise_for_status()
+    httpx.post(f"{server}/api/v1/visits/{visit.id}/evidence", files={"file": ("r.jpg", _tiny_jpeg()), "item": (None, "correct-receipt")},
+               headers=auditor.headers).raise_for_status()
+    poster = write_posters(load_book(ROOT / "checklists"), instance_secret(loaded.path), server, tmp_path / "qr")[0][1]
+    context = chromium.new_context(extra_http_headers=auditor.headers)  # the report is a signed-in page
+    page = context.new_page()
+    blocked = csp_violations(page)
+    page.goto(f"{server}/api/v1/visits/{visit.id}/report?lang=en")
+    assert page.evaluate("Array.from(document.images).map(i => i.naturalWidth)") == [4], "the photo shows, as a data: URI"
+    page.goto(poster.as_uri())
+    assert page.locator(".qr svg").is_visible()
+    page.goto(f"{server}/s/not-one-of-ours")
+    assert page.locator("h1").is_visible()
+    assert blocked == []
+    context.close()
+
+
+def _tiny_jpeg() -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (4, 4), (200, 30, 30)).save(out, format="JPEG")
+    return out.getvalue()
+
+
+def test_the_api_reference_works_offline(server: str, chromium) -> None:
+    context = chromium.new_context()
+    outside: list[str] = []
+
+    def this_machine_only(route) -> None:
+        if urlparse(route.request.url).hostname in ("127.0.0.1", "localhost"):
+            route.continue_()
+        else:
+            outside.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", this_machine_only)
+    page = context.new_page()
+    blocked = csp_violations(page)
+    page.goto(f"{server}/schema")
+    page.locator(".opblock-summary-path[data-path='/api/v1/visits']").first.wait_for()
+    assert page.get_by_text("/api/v1/visits", exact=True).count() >= 1
+    page.locator(".opblock-summary-path[data-path='/api/v1/faq']").click()  # and it calls the API from this origin
+    page.get_by_role("button", name="Try it out").click()
+    page.get_by_role("button", name="Execute").click()
+    assert page.locator(".live-responses-table .response-col_status").last.inner_text().strip() == "200"
+    shot(page, "schema")
+    assert outside == [] and blocked == []
     context.close()

@@ -130,3 +130,13 @@ def test_every_field_path_has_one_syntax(loaded: Database, actors: dict[str, Act
 def _visit_body() -> dict:
     return {"store_id": "sarajevo-ferhadija", "checklist_id": "phone-call", "auditor": "auditor-a",
             "window_start": "2026-12-01", "window_end": "2026-12-05", "scenario": "Ask for a call-back."}
+
+
+def test_an_unknown_field_is_named_by_its_own_path(loaded: Database, actors: dict[str, Actor]) -> None:
+    auditor, admin = actors["auditor_a"], actors["admin"]
+    visit = assign(loaded, auditor.user, admin.user)
+    with make_client(loaded) as client:
+        top = client.post("/api/v1/visits", json={**_visit_body(), "colour": "red"}, headers=admin.headers)
+        nested = client.put(f"/api/v1/audits/{uuid.uuid4()}", json=audit_body(visit.id, gps={"lat": 1, "lon": 2, "alt": 3}), headers=auditor.headers)
+    assert [e["path"] for e in assert_problem(top, 400)["errors"]] == ["body.colour"]
+    assert [e["path"] for e in assert_problem(nested, 400)["errors"]] == ["body.gps.alt"]

@@ -18,6 +18,8 @@ from audit_api.services import accounts, feedback, visits
 from audit_api.store import Database
 from audit_api.store.accounts import User
 
+from .audit_helpers import BOOK
+
 STORES = [f"store-{n:04d}" for n in range(1000)]
 MINE = ["store-0007", "store-0500"]
 PER_STORE = 12
@@ -83,7 +85,7 @@ def full_scans(database: Database, statements: list[str]) -> list[str]:
 
 
 LISTS: dict[str, Callable[[Database, User], object]] = {
-    "visits": lambda db, user: visits.list_visits(db, user),
+    "visits": lambda db, user: visits.list_visits(db, BOOK, user),
     "complaint queue": lambda db, user: feedback.queue(db, user, NOW, include_closed=True),
     "survey responses": lambda db, user: feedback.list_responses(db, user, limit=1000),
     "metrics": lambda db, user: feedback.metrics(db, user, by_touchpoint=True),
@@ -105,7 +107,7 @@ def test_a_managers_list_reads_only_their_stores_rows(crowded: Database, name: s
 
 def test_what_the_scope_lets_through(crowded: Database) -> None:
     manager = accounts.add_user(crowded, "two-stores", "manager", stores=MINE)
-    seen = visits.list_visits(crowded, manager)
+    seen = visits.list_visits(crowded, BOOK, manager)
     # Upcoming visits stay hidden from the store's managers; they assigned none of them.
     assert {v.store_id for v in seen} == set(MINE) and {v.state for v in seen} == {"submitted", "approved"}
     assert len(seen) == 2 * PER_STORE // 2

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 
 import pytest
+from httpx import Response
+from litestar.testing import TestClient
 
+from audit_api.domain.forms import complaint_reference
 from audit_api.domain.links import link_token
 from audit_api.store import Database
 from audit_api.store.secret import instance_secret
@@ -20,6 +24,21 @@ GOOD = {"recommend": "9", "satisfied": "5", "easy": "6", "staff-friendly": "4", 
 
 def link(database: Database, store: str = STORE, touchpoint: str = TOUCHPOINT) -> str:
     return f"/s/{link_token(instance_secret(database.path), store, touchpoint)}"
+
+
+def answer(client: TestClient, url: str, data: dict, *, keep_cookie: bool = False) -> Response:
+    """As a customer does it: load the survey page (which hands out a fresh form token), then send it.
+    Without `keep_cookie` the browser forgets the page's cookie, like a fresh private tab each time."""
+    token = form_token(client.get(url).text)
+    if not keep_cookie:
+        client.cookies.clear()
+    return client.post(url, data={**data, "form_token": token})
+
+
+def form_token(page: str) -> str:
+    found = re.search(r'name="form_token" value="([^"]+)"', page)
+    assert found, "the survey page carries a form token"
+    return found[1]
 
 
 def responses(database: Database) -> list[dict]:
@@ -68,7 +87,7 @@ def test_errors_are_shown_next_to_the_questions_and_values_kept(loaded: Database
 
 def test_a_response_is_stored_with_its_context_and_thanked(loaded: Database) -> None:
     with make_client(loaded) as client:
-        page = client.post(link(loaded), data={**GOOD, "lang": "bs"})
+        page = answer(client, link(loaded), {**GOOD, "lang": "bs"})
     assert page.status_code == 200
     assert "Hvala vam!" in page.text and "DRAW-" in page.text
     assert "Recite nam šta nije bilo u redu" not in page.text, "a promoter is not offered the complaint form"
@@ -82,18 +101,19 @@ def test_a_response_is_stored_with_its_context_and_thanked(loaded: Database) -> 
 
 def test_a_detractor_is_offered_the_complaint_form(loaded: Database) -> None:
     with make_client(loaded) as client:
-        page = client.post(link(loaded), data={**GOOD, "recommend": "4", "lang": "en"})
+        page = answer(client, link(loaded), {**GOOD, "recommend": "4", "lang": "en"})
         [row] = responses(loaded)
         assert "We are sorry we let you down." in page.text
-        assert f'href="/complaint?store={STORE}&amp;lang=en&amp;from={row["id"]}"' in page.text
-        form = client.get(f"/complaint?store={STORE}&lang=en&from={row['id']}")
+        reference = complaint_reference(instance_secret(loaded.path), row["id"])  # the id, signed: see test_hardening.py
+        assert f'href="/complaint?store={STORE}&amp;lang=en&amp;from={reference}"' in page.text
+        form = client.get(f"/complaint?store={STORE}&lang=en&from={reference}")
     assert f'<option value="{STORE}" selected>' in form.text
 
 
 def test_contact_details_are_kept_only_with_consent_and_shown_only_to_the_store(loaded: Database, actors: dict) -> None:
     with make_client(loaded) as client:
-        client.post(link(loaded), data={**GOOD, "contact_email": "nope@example.com"})
-        client.post(link(loaded, touchpoint="checkout"), data={**GOOD, "contact-ok": "yes", "contact_email": "amra@example.com"})
+        answer(client, link(loaded), {**GOOD, "contact_email": "nope@example.com"})
+        answer(client, link(loaded, touchpoint="checkout"), {**GOOD, "contact-ok": "yes", "contact_email": "amra@example.com"})
         seen = {name: client.get("/api/v1/responses", headers=actors[name].headers).json() for name in ("manager_x", "manager_y", "admin")}
     contacts = loaded.read().execute("SELECT email FROM survey_contacts").fetchall()
     assert contacts == [("amra@example.com",)]
@@ -123,24 +143,27 @@ def test_a_coupon_incentive_gives_each_response_its_own_code(loaded: Database) -
 
 def test_a_second_submission_from_the_same_browser_is_absorbed(loaded: Database) -> None:
     with make_client(loaded) as client:
-        client.get(link(loaded))  # sets the browser cookie
-        first = client.post(link(loaded), data=GOOD)
-        second = client.post(link(loaded), data={**GOOD, "recommend": "2"})
+        first = answer(client, link(loaded), GOOD, keep_cookie=True)  # the page set the browser cookie
+        second = answer(client, link(loaded), {**GOOD, "recommend": "2"}, keep_cookie=True)
     assert len(responses(loaded)) == 1
     reward = responses(loaded)[0]["reward"]
     assert reward in first.text and reward in second.text, "the second sees the first receipt again"
 
 
-def test_after_ten_minutes_the_same_browser_counts_again(loaded: Database) -> None:
+def test_after_ten_minutes_the_same_browser_is_kept_but_counts_once_a_day(loaded: Database) -> None:
     with make_client(loaded) as client:
-        client.get(link(loaded))
-        client.post(link(loaded), data=GOOD)
+        answer(client, link(loaded), GOOD, keep_cookie=True)
         cookie = client.cookies.get("fb")
     later = NOON_TUESDAY + dt.timedelta(minutes=11)
     with make_client(loaded, clock_at=later) as client:
         client.cookies.set("fb", cookie, path="/s/")
-        client.post(link(loaded), data=GOOD)
-    assert len(responses(loaded)) == 2
+        second = answer(client, link(loaded), GOOD, keep_cookie=True)
+    tomorrow = NOON_TUESDAY + dt.timedelta(days=1)
+    with make_client(loaded, clock_at=tomorrow) as client:
+        client.cookies.set("fb", cookie, path="/s/")
+        answer(client, link(loaded), GOOD, keep_cookie=True)
+    assert [row["suspect"] for row in responses(loaded)] == [None, "browser_limit", None]
+    assert "DRAW-" not in second.text, "an answer that does not count enters no draw"
 
 
 def test_the_honeypot_catches_simple_bots(loaded: Database) -> None:

@@ -21,6 +21,7 @@ from .base import Base, Finding, Slug, Text, Translate, Weight, below, duplicate
 from .source import PathKey
 
 Value = bool | int | float | str  # an answer's value, as the phone sends it
+Evidence = Literal["none", "photo", "comment"]  # what a failed item requires beside the answer
 
 
 class ItemKind(Base, tag_field="kind", frozen=True, kw_only=True):
@@ -31,7 +32,7 @@ class ItemKind(Base, tag_field="kind", frozen=True, kw_only=True):
     weight: Weight = 1.0
     critical: bool = False
     na_allowed: bool = False
-    evidence: Literal["none", "photo", "comment"] = "none"
+    evidence: Evidence = "none"
     guidance: Text = ""
 
     @property

@@ -41,8 +41,11 @@ Hours = Annotated[int, Meta(ge=1, le=24 * 30)]
 # --- the chain ------------------------------------------------------------------------------
 
 
+ContactKind = Literal["phone", "email", "chat", "social", "web", "post"]
+
+
 class Contact(Base, frozen=True, kw_only=True):
-    kind: Literal["phone", "email", "chat", "social", "web", "post"]
+    kind: ContactKind
     value: str
     label: Text
     hours: Text | None = None
@@ -54,6 +57,22 @@ class ComplaintProcedure(Base, frozen=True, kw_only=True):
     respond_within_hours: Hours = 10
 
 
+class VisitRules(Base, frozen=True, kw_only=True):
+    store_managers_plan: Annotated[
+        bool, Meta(description="may a store's own managers plan mystery visits to it (area managers and admins always may)")
+    ] = False
+
+
+class SurveyLimits(Base, frozen=True, kw_only=True):
+    """When a survey answer counts. Answers over a limit are kept, marked suspect, and left out of the
+    figures and the prize draw; managers see how many there were."""
+
+    per_browser_per_day: Annotated[int, Meta(ge=1, description="answers one browser counts at one store in a day")] = 1
+    per_address_per_hour: Annotated[
+        int, Meta(ge=1, description="answers one network address counts at one store in an hour (guest Wi-Fi is shared)")
+    ] = 10
+
+
 class Chain(Base, frozen=True, kw_only=True):
     name: str
     tagline: Text = ""
@@ -62,6 +81,8 @@ class Chain(Base, frozen=True, kw_only=True):
     contacts: Annotated[list[Contact], Meta(min_length=1)]
     complaints: ComplaintProcedure
     retention_days: Annotated[int, Meta(ge=1, description="days customers' personal data is kept")]
+    visits: VisitRules = VisitRules()
+    survey_limits: SurveyLimits = SurveyLimits()
 
 
 class FaqTopic(Base, frozen=True, kw_only=True):
@@ -145,12 +166,16 @@ class Stage(Base, frozen=True, kw_only=True):
     items: Annotated[list[Item], Meta(min_length=1)]
 
 
+Channel = Literal["visit", "call"]  # how the auditor meets the store
+CriticalCap = Literal["zero", "keep"]  # what a failed critical item does to the total
+
+
 class Checklist(Base, frozen=True, kw_only=True):
     id: Slug
     title: Text
-    channel: Literal["visit", "call"]
+    channel: Channel
     reviewed: dt.date
-    critical_cap: Literal["zero", "keep"] = "zero"
+    critical_cap: CriticalCap = "zero"
     stages: Annotated[list[Stage], Meta(min_length=1)]
 
 

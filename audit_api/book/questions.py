@@ -13,6 +13,7 @@ in `render/templates/survey.html`. Not for: rules across questions (`rules.py`),
 
 from __future__ import annotations
 
+import re
 import typing
 from typing import Annotated, Any, ClassVar
 
@@ -22,6 +23,7 @@ from .base import Base, Finding, Slug, Text, Translate, below, duplicates, place
 from .source import PathKey
 
 Reading = tuple[Any, str | None]  # (the answer or None, the error's label key or None)
+_WHOLE_NUMBER = re.compile(r"-?[0-9]{1,9}")
 
 
 class QuestionKind(Base, tag_field="kind", frozen=True, kw_only=True):
@@ -86,8 +88,10 @@ class _ScaleQuestion(QuestionKind, frozen=True, kw_only=True):
         if not raw:
             return self._unanswered()
         low, high = self.range()
-        if raw[0].lstrip("-").isdigit() and low <= int(raw[0]) <= high:
-            return int(raw[0]), None
+        # What the buttons post: ASCII digits only ('²' and '٣' pass str.isdigit() but are no answer), and
+        # few of them, so int() never sees a number too long for it.
+        if _WHOLE_NUMBER.fullmatch(raw[0]) and low <= (value := int(raw[0])) <= high:
+            return value, None
         return None, "choose_one"
 
     def problems(self, at: PathKey = ()) -> list[Finding]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from typing import Annotated
+from typing import Annotated, Literal
 
 import msgspec
 from msgspec import Meta
@@ -21,6 +21,10 @@ from .scoring import Answer
 
 GPS_TOLERANCE_M = 300
 LATE_AFTER = dt.timedelta(hours=24)
+# A visit's times must be plausible: within a year before the submission and at most a day after it
+# (a phone's clock may be off); anything else is a broken clock or a made-up time, refused, not flagged.
+EARLIEST_BEFORE = dt.timedelta(days=366)
+LATEST_AFTER = dt.timedelta(days=1)
 
 
 class Gps(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
@@ -42,18 +46,13 @@ class AuditSubmission(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_
 
 
 class Flag(msgspec.Struct, frozen=True, kw_only=True):
-    code: str  # outside_hours | far_from_store | late_submission
+    code: Literal["outside_hours", "far_from_store", "late_submission"]
     detail: str
 
 
-def check_submission(checklist: Checklist, version: int, audit: AuditSubmission) -> list[FieldError]:
-    """Every way `audit` breaks `checklist` (version `version`), one error per place."""
-    errors: list[FieldError] = []
-    for name in ("started_at", "finished_at"):
-        if getattr(audit, name).tzinfo is None:
-            errors.append(FieldError(f"body.{name}", "give a time zone offset, e.g. 2026-11-24T10:30:00+01:00"))
-    if not errors and audit.finished_at < audit.started_at:
-        errors.append(FieldError("body.finished_at", "finished before it started"))
+def check_submission(checklist: Checklist, version: int, audit: AuditSubmission, now: dt.datetime) -> list[FieldError]:
+    """Every way `audit` breaks `checklist` (version `version`), submitted at `now`, one error per place."""
+    errors = _time_problems(audit, now)
     items = {item.id: item for stage in checklist.stages for item in stage.items}
     seen: dict[str, int] = {}
     for index, answer in enumerate(audit.answers):
@@ -70,6 +69,25 @@ def check_submission(checklist: Checklist, version: int, audit: AuditSubmission)
     missing = [item_id for item_id in items if item_id not in seen]
     if missing:
         errors.append(FieldError("body.answers", f"not answered: {', '.join(missing)}"))
+    return errors
+
+
+def _time_problems(audit: AuditSubmission, now: dt.datetime) -> list[FieldError]:
+    errors: list[FieldError] = []
+    for name in ("started_at", "finished_at"):
+        if getattr(audit, name).tzinfo is None:
+            errors.append(FieldError(f"body.{name}", "give a time zone offset, e.g. 2026-11-24T10:30:00+01:00"))
+    if errors:
+        return errors
+    # Aware datetimes compare and subtract at any offset without overflow, even at the calendar's ends.
+    for name in ("started_at", "finished_at"):
+        moment: dt.datetime = getattr(audit, name)
+        if now - moment > EARLIEST_BEFORE:
+            errors.append(FieldError(f"body.{name}", f"more than {EARLIEST_BEFORE.days} days ago: check the phone's clock"))
+        elif moment - now > LATEST_AFTER:
+            errors.append(FieldError(f"body.{name}", "in the future: check the phone's clock"))
+    if not errors and audit.finished_at < audit.started_at:
+        errors.append(FieldError("body.finished_at", "finished before it started"))
     return errors
 
 

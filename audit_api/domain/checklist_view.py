@@ -6,12 +6,16 @@ The fields every item has are filled here; what differs by kind comes from the k
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Annotated
+
 import msgspec
+from msgspec import Meta
 
 from ..book.base import Text
 from ..book.i18n import pick
-from ..book.items import Item
-from ..book.models import Checklist
+from ..book.items import ITEM_KINDS, Evidence, Item
+from ..book.models import Channel, Checklist, CriticalCap
 
 
 class ChoiceView(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
@@ -22,13 +26,13 @@ class ChoiceView(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_field
 
 class ItemView(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True, forbid_unknown_fields=True):
     id: str
-    kind: str
+    kind: Annotated[str, Meta(extra_json_schema={"enum": list(ITEM_KINDS)})]
     text: str
     guidance: str
     weight: float
     critical: bool
     na_allowed: bool
-    evidence: str  # required when the item fails: none | photo | comment
+    evidence: Evidence  # required when the item fails
     min: int | None = None
     max: int | None = None
     target: float | None = None
@@ -51,9 +55,9 @@ class ChecklistView(msgspec.Struct, frozen=True, kw_only=True):
     hash: str
     language: str
     title: str
-    channel: str
-    reviewed: str
-    critical_cap: str
+    channel: Channel
+    reviewed: dt.date
+    critical_cap: CriticalCap
     stages: list[StageView]
 
 
@@ -77,7 +81,7 @@ def checklist_view(checklist: Checklist, version: int, digest: str, lang: str, d
         language=lang,
         title=text(checklist.title),
         channel=checklist.channel,
-        reviewed=checklist.reviewed.isoformat(),
+        reviewed=checklist.reviewed,
         critical_cap=checklist.critical_cap,
         stages=[
             StageView(id=s.id, title=text(s.title), expected_result=text(s.expected_result), weight=s.weight,

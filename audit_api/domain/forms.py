@@ -4,11 +4,19 @@ Input is the parsed form (`name -> [values]`); output is clean values plus error
 each error a label key that the page shows in the customer's language next to the field.
 A survey answer is read by its question's kind (`read` in `book/questions.py`), so every kind is read
 and none is skipped. Contact details are kept only with consent. Pure functions.
+
+A complaint may name the survey response it follows (`from`): the thank-you page after a low score
+links to the complaint form with `complaint_reference`, `<response id>.<HMAC of the id under the
+instance's secret>`, which only the server can make; `linked_response` reads it back, and anything
+else (missing, altered, another response's id) reads as no response at all.
 """
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import hashlib
+import hmac
 import re
 
 import msgspec
@@ -20,6 +28,7 @@ HONEYPOT = "website"  # hidden from people; a bot that fills every field fills i
 DESIRED = ("exchange", "refund", "repair", "discount", "apology", "other")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _PHONE = re.compile(r"^[+0-9 ()./-]{6,25}$")
+_REFERENCE = re.compile(r"([1-9][0-9]{0,17})\.([A-Za-z0-9_-]{16})")  # an id SQLite's integers hold, and its signature
 
 
 class Contact(msgspec.Struct, frozen=True, kw_only=True):
@@ -105,3 +114,22 @@ def read_complaint(form: Form, store_ids: set[str], today: dt.date) -> tuple[Com
     if errors:
         return None, errors
     return ComplaintForm(store_id=store_id, happened_on=happened_on, what=what, desired=desired, contact=contact), errors
+
+
+def complaint_reference(secret: bytes, response_id: int) -> str:
+    """What the thank-you page's complaint link carries for `from`: the response id and its signature."""
+    return f"{response_id}.{_signature(secret, response_id)}"
+
+
+def linked_response(form: Form, secret: bytes) -> int | None:
+    """The survey response a complaint form names in `from`, if the server made that reference."""
+    found = _REFERENCE.fullmatch(_one(form, "from"))
+    if found is None or not hmac.compare_digest(found[2], _signature(secret, int(found[1]))):
+        return None
+    return int(found[1])
+
+
+def _signature(secret: bytes, response_id: int) -> str:
+    # Its own prefix, so no QR link token (an HMAC of "store/touchpoint" under the same key) is ever one.
+    digest = hmac.new(secret, f"complaint-from:{response_id}".encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest[:12]).decode()

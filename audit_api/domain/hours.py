@@ -4,6 +4,10 @@ Hours in the book are wall-clock times, so they hold across daylight-saving chan
 opens at 09:00 opens at 09:00 local time on the day the clocks move. An interval may run past
 midnight into the next day, and a dated exception (holiday, short day) replaces the weekly hours of
 its date. Pure functions; no I/O.
+
+Any aware instant has an answer, even at the ends of the calendar: an instant whose local date the
+calendar cannot hold (within hours of 0001-01-01 or 9999-12-31) counts as closed, with no next change,
+and days past either end have no hours.
 """
 
 from __future__ import annotations
@@ -26,6 +30,16 @@ class OpenStatus(msgspec.Struct, frozen=True):
     next_change: dt.datetime | None  # closes at (when open) or opens at (when closed), local time
 
 
+def day_start(store: Store, instant: dt.datetime) -> dt.datetime:
+    """The start of the store's local day that holds `instant` (an aware datetime)."""
+    zone = ZoneInfo(store.timezone)
+    try:
+        local = instant.astimezone(zone)
+    except OverflowError:  # the local date lies beyond the calendar's ends: the instant's own date stands in
+        local = instant
+    return dt.datetime.combine(local.date(), dt.time(), tzinfo=zone)
+
+
 def intervals_on(store: Store, day: dt.date) -> list[tuple[int, int]]:
     """The opening intervals that start on `day` (minutes after its local midnight), exceptions applied."""
     exception = exception_on(store, day)
@@ -42,7 +56,10 @@ def status_at(store: Store, instant: dt.datetime) -> OpenStatus:
     if instant.tzinfo is None:
         raise ValueError("instant must be timezone-aware")
     zone = ZoneInfo(store.timezone)
-    local = instant.astimezone(zone)
+    try:
+        local = instant.astimezone(zone)
+    except OverflowError:  # the local date lies beyond the calendar's ends
+        return OpenStatus(False, instant, None)
     wall = local.replace(tzinfo=None)
     for start, end in _spans(store, wall.date()):
         if start <= wall < end:
@@ -58,11 +75,12 @@ def _spans(store: Store, today: dt.date) -> Iterator[tuple[dt.datetime, dt.datet
     Lazy: the caller stops at the first span that decides, usually today's.
     """
     current: tuple[dt.datetime, dt.datetime] | None = None
-    for offset in range(-1, LOOK_AHEAD_DAYS):
+    first, last = max(-1, (dt.date.min - today).days), min(LOOK_AHEAD_DAYS - 1, (dt.date.max - today).days)  # within the calendar
+    for offset in range(first, last + 1):
         day = today + dt.timedelta(days=offset)
         midnight = dt.datetime.combine(day, dt.time())
         for opens, closes in intervals_on(store, day):
-            start, end = midnight + dt.timedelta(minutes=opens), midnight + dt.timedelta(minutes=closes)
+            start, end = _after(midnight, opens), _after(midnight, closes)
             if current and start <= current[1]:
                 current = (current[0], max(end, current[1]))
                 continue
@@ -71,3 +89,11 @@ def _spans(store: Store, today: dt.date) -> Iterator[tuple[dt.datetime, dt.datet
             current = (start, end)
     if current:
         yield current
+
+
+def _after(midnight: dt.datetime, minutes: int) -> dt.datetime:
+    """`minutes` after `midnight`; a span that would run past the calendar's last day ends there."""
+    try:
+        return midnight + dt.timedelta(minutes=minutes)
+    except OverflowError:
+        return dt.datetime.max

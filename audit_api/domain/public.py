@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from typing import Annotated
 
 import msgspec
+from msgspec import Meta
 
 from ..book.i18n import pick
 from ..book.intervals import format_minutes, parse_interval
-from ..book.models import WEEKDAYS, Book, Store
+from ..book.models import WEEKDAYS, Book, ContactKind, Store
 from .hours import intervals_on, status_at
 
 EXCEPTIONS_AHEAD_DAYS = 60
@@ -29,7 +31,7 @@ class PublicInterval(_Out, frozen=True, kw_only=True):
 
 
 class PublicDay(_Out, frozen=True, kw_only=True):
-    day: str  # mon..sun
+    day: Annotated[str, Meta(extra_json_schema={"enum": list(WEEKDAYS)})]
     intervals: list[PublicInterval]
 
 
@@ -87,7 +89,7 @@ class PublicComplaintProcedure(_Out, frozen=True, kw_only=True):
 
 
 class PublicContact(_Out, frozen=True, kw_only=True):
-    kind: str
+    kind: ContactKind
     value: str
     label: str
     hours: str | None

@@ -18,6 +18,7 @@ from ..services.accounts import IssuedToken
 from ..store.accounts import Role, TokenInfo, User
 from .auth import require
 from .context import Context, SignedIn
+from .openapi import Documented, NoToken, OptionalBody, problems
 
 Name = Annotated[str, Meta(pattern=r"^[a-z0-9][a-z0-9._-]{1,39}$", description="login name: lower case, 2-40 characters")]
 
@@ -29,6 +30,7 @@ class NewUser(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=T
     stores: list[str] = []
     all_stores: bool = False
     language: str | None = None
+    plans_visits: Annotated[bool, Meta(description="a manager who plans mystery visits (an area manager)")] = False
 
 
 class EnrolmentAnswer(msgspec.Struct, frozen=True, kw_only=True):
@@ -51,7 +53,7 @@ class AccountsController(Controller):
     path = "/api/v1"
     tags = ["accounts"]
 
-    @post("/users", guards=[require("admin")], summary="Create a user (admin)", sync_to_thread=True)
+    @post("/users", guards=[require("admin")], summary="Create a user (admin)", sync_to_thread=True, responses=problems(400, 401, 403, 409, 413, 422))
     def create_user(self, context: NamedDependency[SignedIn], data: JSONBody[NewUser]) -> User:
         return accounts.add_user(
             context.database,
@@ -61,33 +63,43 @@ class AccountsController(Controller):
             stores=data.stores,
             all_stores=data.all_stores,
             language=data.language,
+            plans_visits=data.plans_visits,
             known_stores=set(context.book.stores_by_id),
         )
 
-    @get("/users", guards=[require("admin")], summary="Every user (admin)", sync_to_thread=True)
+    @get("/users", guards=[require("admin")], summary="Every user (admin)", sync_to_thread=True, responses=problems(401, 403))
     def users(self, context: NamedDependency[SignedIn]) -> list[User]:
         return accounts.list_users(context.database)
 
-    @post("/users/{name:str}/enrolments", guards=[require("admin")], summary="A one-time enrolment code (admin)", sync_to_thread=True)
+    @post(
+        "/users/{name:str}/enrolments", guards=[require("admin")], summary="A one-time enrolment code (admin)", sync_to_thread=True,
+        responses=problems(400, 401, 403, 404, 413), operation_class=OptionalBody,
+    )
     def enrol(self, context: NamedDependency[SignedIn], name: FromPath[str], data: JSONBody[NewEnrolment | None] = None) -> EnrolmentAnswer:
         user = accounts.find_user(context.database, name)
         enrolment = accounts.start_enrolment(context.database, user, (data or NewEnrolment()).hours, context.now)
         url = enrolment_url(context.settings.public_url, enrolment.code)
         return EnrolmentAnswer(user=user.name, code=enrolment.code, url=url, expires_at=enrolment.expires_at)
 
-    @get("/users/{name:str}/tokens", guards=[require("admin")], summary="A user's device tokens (admin)", sync_to_thread=True)
+    @get(
+        "/users/{name:str}/tokens", guards=[require("admin")], summary="A user's device tokens (admin)", sync_to_thread=True,
+        responses=problems(401, 403, 404), operation_class=Documented,
+    )
     def user_tokens(self, context: NamedDependency[SignedIn], name: FromPath[str]) -> list[TokenInfo]:
         return accounts.list_tokens(context.database, accounts.find_user(context.database, name))
 
-    @get("/me", summary="Who this token belongs to", sync_to_thread=False)
+    @get("/me", summary="Who this token belongs to", sync_to_thread=False, responses=problems(401))
     def me(self, context: NamedDependency[SignedIn]) -> User:
         return context.user
 
-    @get("/me/tokens", summary="My device tokens", sync_to_thread=True)
+    @get("/me/tokens", summary="My device tokens", sync_to_thread=True, responses=problems(401))
     def my_tokens(self, context: NamedDependency[SignedIn]) -> list[TokenInfo]:
         return accounts.list_tokens(context.database, context.user)
 
-    @delete("/tokens/{token_id:str}", summary="Revoke a device token (admin, or its owner)", sync_to_thread=True)
+    @delete(
+        "/tokens/{token_id:str}", summary="Revoke a device token (admin, or its owner)", sync_to_thread=True,
+        responses=problems(401, 404), operation_class=Documented,
+    )
     def revoke(self, context: NamedDependency[SignedIn], token_id: FromPath[str]) -> None:
         accounts.revoke_token(context.database, context.user, token_id, context.now)
 
@@ -98,6 +110,9 @@ class DevicesController(Controller):
     path = "/api/v1/devices"
     tags = ["accounts"]
 
-    @post("/", summary="Exchange an enrolment code for a device token (shown once)", sync_to_thread=True)
+    @post(
+        "/", summary="Exchange an enrolment code for a device token (shown once)", sync_to_thread=True,
+        responses=problems(400, 404, 413, 429), operation_class=NoToken,
+    )
     def enrol_device(self, context: NamedDependency[Context], data: JSONBody[DeviceRequest]) -> IssuedToken:
         return accounts.redeem_enrolment(context.database, data.code, data.device, context.now)

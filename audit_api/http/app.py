@@ -15,7 +15,6 @@ from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
-from litestar.openapi.plugins import ScalarRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 from litestar.static_files import create_static_files_router
 from litestar.types import ControllerRouterHandler
@@ -36,10 +35,13 @@ from .evidence import MULTIPART_OVERHEAD, EvidenceController
 from .feedback_api import ComplaintsController, MetricsController, ResponsesController
 from .health import healthz
 from .limits import RateLimit, RateLimitMiddleware
+from .openapi import TAGS, StructSchemas
 from .pages import FeedbackPages
 from .problems import EXCEPTION_HANDLERS
 from .public import PublicController
 from .report import ReportController
+from .schema_ui import SwaggerUI
+from .security import SITE_ROUTE_OPT, SecurityHeaders
 from .visits import VisitsController
 
 
@@ -79,7 +81,7 @@ def create_app(
 
     public_limit = RateLimitMiddleware(RateLimit(settings.public_rate_limit, period=60.0))
     public = Router(path="/", route_handlers=[PublicController, DevicesController, FeedbackPages], middleware=[public_limit])
-    token_auth = DefineMiddleware(TokenAuthMiddleware, database=database)
+    token_auth = DefineMiddleware(TokenAuthMiddleware, database=database, token_days=settings.token_days)
     signed_in = Router(
         path="/",
         route_handlers=[
@@ -106,19 +108,23 @@ def create_app(
     handlers: list[ControllerRouterHandler] = [healthz, public, signed_in, uploads]
     if settings.site_dir.is_dir():  # the public site, built by `audit site build`
         handlers.append(
-            create_static_files_router(path="/", directories=[settings.site_dir], html_mode=True, name="site", include_in_schema=False)
+            create_static_files_router(
+                path="/", directories=[settings.site_dir], html_mode=True, name="site", include_in_schema=False, opt=SITE_ROUTE_OPT
+            )
         )
     return Litestar(
         route_handlers=handlers,
         dependencies={"context": Provide(provide_context, sync_to_thread=False)},
         exception_handlers=EXCEPTION_HANDLERS,
+        before_send=[SecurityHeaders(settings.site_dir)],  # CSP and friends on every response, errors and files too
         request_max_body_size=settings.max_body_bytes,
         openapi_config=OpenAPIConfig(
             title="Audit API",
             version=__version__,
             description="Service standards, audits and customer feedback for store chains.",
             path="/schema",
-            render_plugins=[ScalarRenderPlugin()],
+            render_plugins=[SwaggerUI()],  # served from the package: works offline
+            tags=TAGS,
             components=Components(
                 security_schemes={
                     "device_token": SecurityScheme(
@@ -127,6 +133,7 @@ def create_app(
                 }
             ),
         ),
+        plugins=[StructSchemas()],  # Struct schemas that say what msgspec enforces
         on_shutdown=[database.close] if owned else [],
         state=State({"books": books}),
         debug=False,

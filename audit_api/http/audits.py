@@ -12,6 +12,7 @@ from uuid import UUID
 
 from litestar import Controller, Response, put
 from litestar.di import NamedDependency
+from litestar.openapi import ResponseSpec
 from litestar.params import FromPath, JSONBody
 
 from ..domain.audits import AuditSubmission
@@ -19,6 +20,7 @@ from ..services import visits
 from ..store.visits import AuditResult
 from .auth import require
 from .context import SignedIn
+from .openapi import problems
 
 
 class AuditsController(Controller):
@@ -26,7 +28,11 @@ class AuditsController(Controller):
     tags = ["visits"]
     guards = [require("auditor")]
 
-    @put("/{audit_id:uuid}", summary="Submit (or retry) a whole audit")
+    @put(
+        "/{audit_id:uuid}", summary="Submit (or retry) a whole audit", status_code=201, response_description="Stored: the first time this id came",
+        responses={200: ResponseSpec(AuditResult, description="A replay: the same body again; nothing stored", generate_examples=False),
+                   **problems(400, 401, 403, 404, 409, 413, 422)},
+    )
     async def submit(self, context: NamedDependency[SignedIn], audit_id: FromPath[UUID], data: JSONBody[AuditSubmission]) -> Response[AuditResult]:
         # Reads, validation and scoring are short and run here; the write waits for the group commit
         # without holding a worker thread.

@@ -22,18 +22,21 @@ from .threads import to_thread
 
 
 class TokenAuthMiddleware(AbstractAuthenticationMiddleware):
-    def __init__(self, app: Any, database: Database, **kwargs: Any):
-        super().__init__(app, **kwargs)
+    def __init__(self, app: Any, database: Database, token_days: int, **kwargs: Any):
+        # Every method needs the token, OPTIONS too: Litestar's default lets OPTIONS through (for CORS
+        # preflights, which this API does not serve), and the role guards would then find no caller.
+        super().__init__(app, exclude_http_methods=(), **kwargs)
         self.database = database
+        self.token_days = token_days
 
     async def authenticate_request(self, connection: ASGIConnection[Any, Any, Any, Any]) -> AuthenticationResult:
         scheme, _, token = connection.headers.get("authorization", "").partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             raise NotAuthorizedException("send the device token: Authorization: Bearer <token>")
         token = token.strip()
-        found = lookup_token(self.database, token)  # indexed reads: cheaper here than a thread hop
+        found = lookup_token(self.database, token, token_days=self.token_days)  # indexed reads: cheaper here than a thread hop
         if found is None:
-            raise NotAuthorizedException("this token is unknown or revoked: enrol the device again")
+            raise NotAuthorizedException("this token is unknown, expired or revoked: enrol the device again")
         user, stale = found
         if stale:  # at most every few minutes a token: a write, which may wait for the writer, so not on the loop
             await to_thread(touch_token, self.database, token)
@@ -47,7 +50,9 @@ def require(*roles: str) -> Guard:
     """
 
     async def guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
-        user: User = connection.user
+        user = connection.scope.get("user")
+        if not isinstance(user, User):  # a route the token middleware let through: never allow, never crash
+            raise NotAuthorizedException("send the device token: Authorization: Bearer <token>")
         if user.role not in roles:
             raise PermissionDeniedException(f"this needs the role {' or '.join(roles)}; you are {user.role}")
 

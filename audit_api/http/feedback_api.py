@@ -16,11 +16,25 @@ from litestar.params import FromPath, JSONBody, QueryParameter
 from msgspec import Meta
 
 from ..domain.complaints import State
+from ..errors import FieldError, InvalidInput
 from ..services import feedback
 from ..services.feedback import ComplaintView, StoreMetrics
 from ..store.feedback import ComplaintEvent, ResponseView
 from .auth import require
 from .context import SignedIn
+from .openapi import Documented, problems
+
+# The days a period may name: every day the product can hold answers for, kept away from the calendar's
+# ends (a period runs to the midnight after its last day, which for 9999-12-31 has no date).
+FIRST_DAY, LAST_DAY = dt.date(1970, 1, 1), dt.date(2999, 12, 31)
+_DAY_RANGE = f"a date from {FIRST_DAY} to {LAST_DAY}"
+
+
+def _check_period(**days: dt.date | None) -> None:
+    """422 naming each query parameter (as the client sends it) whose day lies outside the range."""
+    errors = [FieldError(f"query.{name}", _DAY_RANGE) for name, day in days.items() if day is not None and not FIRST_DAY <= day <= LAST_DAY]
+    if errors:
+        raise InvalidInput("the period lies outside the dates this API answers for", errors)
 
 
 class Transition(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
@@ -40,21 +54,27 @@ class ComplaintsController(Controller):
     tags = ["feedback"]
     guards = [require("admin", "manager")]
 
-    @get("/", summary="The complaint queue: soonest due first, overdue flagged", sync_to_thread=True)
+    @get("/", summary="The complaint queue: soonest due first, overdue flagged", sync_to_thread=True, responses=problems(400, 401, 403))
     def index(
         self, context: NamedDependency[SignedIn],
         include_closed: Annotated[bool, QueryParameter(name="all", description="resolved and closed ones too")] = False,
     ) -> list[ComplaintView]:
         return feedback.queue(context.database, context.user, context.now, include_closed=include_closed)
 
-    @get("/{ticket:str}", summary="One complaint with contact details and its history", sync_to_thread=True)
+    @get(
+        "/{ticket:str}", summary="One complaint with contact details and its history", sync_to_thread=True,
+        responses=problems(401, 403, 404), operation_class=Documented,
+    )
     def show(self, context: NamedDependency[SignedIn], ticket: FromPath[str]) -> ComplaintDetail:
         return ComplaintDetail(
             complaint=feedback.complaint_for(context.database, context.user, ticket, context.now),
             events=feedback.complaint_history(context.database, context.user, ticket, context.now),
         )
 
-    @post("/{ticket:str}/transitions", summary="Move a complaint: acknowledged, in_progress, resolved, closed", sync_to_thread=True, status_code=200)
+    @post(
+        "/{ticket:str}/transitions", summary="Move a complaint: acknowledged, in_progress, resolved, closed", sync_to_thread=True,
+        status_code=200, responses=problems(400, 401, 403, 404, 409, 413, 422),
+    )
     def move(self, context: NamedDependency[SignedIn], ticket: FromPath[str], data: JSONBody[Transition]) -> ComplaintDetail:
         complaint = feedback.move_complaint(
             context.database, context.user, ticket, data.to, data.note, context.now, data.resolution, data.root_cause
@@ -67,16 +87,20 @@ class MetricsController(Controller):
     tags = ["feedback"]
     guards = [require("admin", "manager")]
 
-    @get("/", summary="NPS, CSAT and CES per store (and touchpoint) over a period", sync_to_thread=True)
+    @get(
+        "/", summary="NPS, CSAT and CES per store (and touchpoint) over a period", sync_to_thread=True,
+        responses=problems(400, 401, 403, 422),
+    )
     def metrics(
         self,
         context: NamedDependency[SignedIn],
         store: Annotated[str | None, QueryParameter(name="store")] = None,
         touchpoint: Annotated[str | None, QueryParameter(name="touchpoint")] = None,
-        since: Annotated[dt.date | None, QueryParameter(name="from")] = None,
-        until: Annotated[dt.date | None, QueryParameter(name="to")] = None,
+        since: Annotated[dt.date | None, QueryParameter(name="from", description=f"first day, {_DAY_RANGE}")] = None,
+        until: Annotated[dt.date | None, QueryParameter(name="to", description=f"last day (included), {_DAY_RANGE}")] = None,
         by_touchpoint: Annotated[bool, QueryParameter(name="by_touchpoint")] = False,
     ) -> list[StoreMetrics]:
+        _check_period(**{"from": since, "to": until})
         return feedback.metrics(
             context.database, context.user, store_id=store, touchpoint_id=touchpoint, since=since, until=until, by_touchpoint=by_touchpoint
         )
@@ -87,12 +111,16 @@ class ResponsesController(Controller):
     tags = ["feedback"]
     guards = [require("admin", "manager")]
 
-    @get("/", summary="Survey responses, newest first, with contact details where the customer consented", sync_to_thread=True)
+    @get(
+        "/", summary="Survey responses, newest first, with contact details where the customer consented", sync_to_thread=True,
+        responses=problems(400, 401, 403, 422),
+    )
     def index(
         self,
         context: NamedDependency[SignedIn],
         store: Annotated[str | None, QueryParameter(name="store")] = None,
-        since: Annotated[dt.date | None, QueryParameter(name="from")] = None,
+        since: Annotated[dt.date | None, QueryParameter(name="from", description=f"first day, {_DAY_RANGE}")] = None,
         limit: Annotated[int, QueryParameter(name="limit", ge=1, le=1000)] = 200,
     ) -> list[ResponseView]:
+        _check_period(**{"from": since})
         return feedback.list_responses(context.database, context.user, store_id=store, since=since, limit=limit)

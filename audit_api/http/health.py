@@ -8,6 +8,7 @@ from litestar.di import NamedDependency
 
 from ..store import generation
 from .context import Context
+from .openapi import NoToken
 
 
 class Health(msgspec.Struct, frozen=True):
@@ -15,6 +16,6 @@ class Health(msgspec.Struct, frozen=True):
     book_generation: int
 
 
-@get("/healthz", summary="Liveness and database check", tags=["ops"], sync_to_thread=False)
+@get("/healthz", summary="Liveness and database check", tags=["ops"], sync_to_thread=False, operation_class=NoToken)
 def healthz(context: NamedDependency[Context]) -> Health:
     return Health(status="ok", book_generation=generation(context.database))

@@ -27,8 +27,9 @@ from ..book import Book, negotiate, pick
 from ..book.base import Text
 from ..book.i18n import LANGUAGE_NAMES
 from ..book.models import Store, Survey
-from ..domain import forms
+from ..domain import form_tokens, forms
 from ..domain.complaints import normalise_ticket
+from ..domain.hours import day_start
 from ..errors import NotFound
 from ..lru import LRU
 from ..render.labels import labels
@@ -40,6 +41,7 @@ from .threads import to_thread
 
 FORM_MAX_BYTES = 16 * 1024
 BROWSER_COOKIE = "fb"
+TOKEN_SLOT = "form-token-goes-here"  # in the cached blank page; each page load puts a fresh form token there
 # An empty survey page depends only on the published book, the place and the language: it is rendered
 # once per book (rendering cost more than everything else in that request; see bench/). The entry keeps
 # its book, so the book's id cannot be reused by another book while the entry lives.
@@ -91,7 +93,10 @@ class FeedbackPages(Controller):
             raise NotFound("this link is not one of ours: please scan the code in the store again")
         return context.book.stores_by_id[found[0]], found[1]
 
-    def _survey_page(self, context: Context, store: Store, touchpoint_id: str, lang: str, values: FormValues, errors: dict[str, str], status: int = 200, cookies: list[Cookie] | None = None) -> Response[str]:
+    def _survey_page(
+        self, context: Context, store: Store, touchpoint_id: str, lang: str, values: FormValues, errors: dict[str, str], form_token: str,
+        status: int = 200, cookies: list[Cookie] | None = None,
+    ) -> Response[str]:
         survey, _ = _survey(context)
         default = context.book.chain.default_language
 
@@ -112,18 +117,20 @@ class FeedbackPages(Controller):
             languages=[(code, LANGUAGE_NAMES.get(code, code)) for code in store.languages],
             questions=questions, question_titles={q["id"]: q["text"] for q in questions},
             values=values, errors=errors, honeypot=forms.HONEYPOT, retention_days=context.book.chain.retention_days,
+            form_token=form_token,
         )
 
     @get("/s/{token:str}", sync_to_thread=False)
     def survey_page(self, request: Request[Any, Any, Any], context: NamedDependency[Context], token: FromPath[str], lang: Lang = None, accept_language: AcceptLanguage = None) -> Response[str]:
         store, touchpoint_id = self._resolve(context, token)
         language = _store_language(context, store, lang, accept_language)
-        cookies = [] if request.cookies.get(BROWSER_COOKIE) else [_browser_cookie()]
+        cookies = [] if request.cookies.get(BROWSER_COOKIE) else [_browser_cookie(context)]
         _, page = _blank_pages.get(
             (id(context.book), store.id, touchpoint_id, language),
-            lambda: (context.book, str(self._survey_page(context, store, touchpoint_id, language, FormValues(), {}).content)),
+            lambda: (context.book, str(self._survey_page(context, store, touchpoint_id, language, FormValues(), {}, TOKEN_SLOT).content)),
         )
-        return Response(page, media_type="text/html", cookies=cookies, headers={"Cache-Control": "no-store"})
+        fresh = form_tokens.issue(context.links.secret, store.id, touchpoint_id, context.now)  # every page load its own
+        return Response(page.replace(TOKEN_SLOT, fresh, 1), media_type="text/html", cookies=cookies, headers={"Cache-Control": "no-store"})
 
     @post("/s/{token:str}", status_code=200)
     async def survey_submit(self, request: Request[Any, Any, Any], context: NamedDependency[Context], token: FromPath[str], accept_language: AcceptLanguage = None) -> Response[str]:
@@ -137,13 +144,21 @@ class FeedbackPages(Controller):
         if forms.is_bot(form):
             return html("thanks.html", **thanks, reward=None, follow_up=None)
         answers, errors = forms.read_survey(survey, form)
+        secret = context.links.secret
         if errors:
-            return self._survey_page(context, store, touchpoint_id, language, FormValues(form), errors, status=422)
+            fresh = form_tokens.issue(secret, store.id, touchpoint_id, context.now)
+            return self._survey_page(context, store, touchpoint_id, language, FormValues(form), errors, fresh, status=422)
         cookie = request.cookies.get(BROWSER_COOKIE)
+        nonce, problem = form_tokens.check(secret, FormValues(form).get(form_tokens.FIELD), store.id, touchpoint_id, context.now)
+        origin = feedback.Origin(
+            form_nonce=nonce, token_problem=problem, address_key=feedback.address_key(secret, client_address(request.scope)),
+            day_start=day_start(store, context.now),
+        )
         receipt = await asyncio.wrap_future(
             feedback.save_response(
                 context.database, survey, version, store_id=store.id, touchpoint_id=touchpoint_id, language=language,
                 answers=answers, browser=feedback.browser_key(cookie, store.id) if cookie else None, now=context.now,
+                origin=origin, limits=context.book.chain.survey_limits,
             )
         )
         follow_up = next(
@@ -152,12 +167,12 @@ class FeedbackPages(Controller):
         )
         return html(
             "thanks.html",
-            cookies=[] if cookie else [_browser_cookie()],
+            cookies=[] if cookie else [_browser_cookie(context)],
             **thanks,
             reward=receipt.reward,
             incentive=pick(survey.incentive.text, language, default) if survey.incentive else "",
             follow_up=pick(follow_up.text, language, default) if follow_up else None,
-            response_id=receipt.response_id,
+            complaint_from=forms.complaint_reference(context.links.secret, receipt.response_id),
         )
 
     def _complaint_page(self, context: Context, lang: str, values: FormValues, errors: dict[str, str], status: int = 200) -> Response[str]:
@@ -194,10 +209,9 @@ class FeedbackPages(Controller):
         complaint, errors = forms.read_complaint(form, set(context.book.stores_by_id), context.now.date())
         if errors or complaint is None:
             return self._complaint_page(context, language, FormValues(form), errors, status=422)
-        source = FormValues(form).get("from")
         ticket = await to_thread(
             feedback.file_complaint, context.database, context.book, complaint, language, context.now,
-            int(source) if source.isdigit() else None,
+            forms.linked_response(form, context.links.secret),
         )
         status = feedback.public_status(context.database, ticket)
         return html("ticket.html", lang=language, t=labels(language), chain=chain.name, ticket=ticket, due=_local(status.respond_by, context, complaint.store_id))
@@ -222,8 +236,10 @@ class FeedbackPages(Controller):
         return html("status.html", lang=language, t=labels(language), chain=chain.name, status=None)
 
 
-def _browser_cookie() -> Cookie:
-    return Cookie(key=BROWSER_COOKIE, value=secrets.token_urlsafe(16), max_age=86400, httponly=True, samesite="lax", path="/s/")
+def _browser_cookie(context: Context) -> Cookie:
+    """Secure (sent over HTTPS only) wherever customers reach us by HTTPS; a plain-HTTP instance could not read it back."""
+    secure = context.settings.public_url.lower().startswith("https://")
+    return Cookie(key=BROWSER_COOKIE, value=secrets.token_urlsafe(16), max_age=86400, httponly=True, samesite="lax", path="/s/", secure=secure)
 
 
 def _local(stamp: str, context: Context, store_id: str) -> str:

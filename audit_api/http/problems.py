@@ -13,6 +13,7 @@ as a small HTML page in their language, with the same status code.
 from __future__ import annotations
 
 import logging
+import re
 from http import HTTPStatus
 from typing import Any
 
@@ -37,7 +38,7 @@ class ProblemDetails(msgspec.Struct, frozen=True, kw_only=True):
     status: int
     detail: str
     instance: str
-    errors: list[FieldError] = []
+    errors: list[FieldError]  # always present, empty when there is nothing per field
 
 
 _STATUS_OF: dict[type[AuditError], int] = {
@@ -108,9 +109,19 @@ def _validation_errors(request: Request[Any, Any, Any], exc: ValidationException
         if isinstance(item, dict):
             source = str(getattr(item.get("source"), "value", item.get("source") or "body"))
             key = str(item.get("key") or "")
-            name = _wire_name(request, source, key) if source != "body" else key
-            errors.append(FieldError(path=f"{source}.{name}" if name else source, message=str(item.get("message", ""))))
+            message = str(item.get("message", ""))
+            if source == "body":
+                key = "" if key == "data" else key  # Litestar names the body's root `data`
+                if unknown := _UNKNOWN_FIELD.match(message):  # the path of the field that should not be there
+                    key = f"{key}.{unknown[1]}" if key else unknown[1]
+                name = key
+            else:
+                name = _wire_name(request, source, key)
+            errors.append(FieldError(path=f"{source}.{name}" if name else source, message=message))
     return errors
+
+
+_UNKNOWN_FIELD = re.compile(r"^Object contains unknown field `([^`]+)`$")
 
 
 def _wire_name(request: Request[Any, Any, Any], source: str, key: str) -> str:

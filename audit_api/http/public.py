@@ -26,7 +26,9 @@ from ..domain.public import (
 )
 from ..errors import NotFound
 from .context import AcceptLanguage, Context, Lang, language_for
+from .openapi import NoToken, headers, problems
 
+LANGUAGE_HEADERS = headers({"Content-Language": "The language of the answer's texts", "Vary": "Accept-Language"})
 City = Annotated[str | None, QueryParameter(name="city", description="only stores in this city")]
 
 
@@ -65,7 +67,10 @@ class PublicController(Controller):
     tags = ["public"]
     opt = {"role": "public"}
 
-    @get("/stores", summary="All stores, with hours and whether each is open now", sync_to_thread=False)
+    @get(
+        "/stores", summary="All stores, with hours and whether each is open now", sync_to_thread=False,
+        response_headers=LANGUAGE_HEADERS, operation_class=NoToken, responses=problems(429),
+    )
     def stores(
         self,
         context: NamedDependency[Context],
@@ -82,7 +87,7 @@ class PublicController(Controller):
         ]
         return _answer(StoreList(language=language, stores=stores), language)
 
-    @get("/stores/{store_id:str}", summary="One store", sync_to_thread=False)
+    @get("/stores/{store_id:str}", summary="One store", sync_to_thread=False, response_headers=LANGUAGE_HEADERS, operation_class=NoToken, responses=problems(404, 429))
     def store(
         self,
         store_id: FromPath[str],
@@ -97,7 +102,7 @@ class PublicController(Controller):
         language = language_for(context, lang, accept_language)
         return _answer(StoreAnswer(language=language, store=public_store(book, store, language, context.now)), language)
 
-    @get("/faq", summary="The FAQ, grouped by topic", sync_to_thread=False)
+    @get("/faq", summary="The FAQ, grouped by topic", sync_to_thread=False, response_headers=LANGUAGE_HEADERS, operation_class=NoToken, responses=problems(429))
     def faq(
         self, context: NamedDependency[Context], lang: Lang = None, accept_language: AcceptLanguage = None
     ) -> Response[FaqAnswer]:
@@ -105,7 +110,10 @@ class PublicController(Controller):
         language = language_for(context, lang, accept_language)
         return _answer(FaqAnswer(language=language, topics=public_faq(book, language)), language)
 
-    @get("/complaint-procedure", summary="How complaints are handled, with the response targets", sync_to_thread=False)
+    @get(
+        "/complaint-procedure", summary="How complaints are handled, with the response targets", sync_to_thread=False,
+        response_headers=LANGUAGE_HEADERS, operation_class=NoToken, responses=problems(429),
+    )
     def complaint_procedure(
         self, context: NamedDependency[Context], lang: Lang = None, accept_language: AcceptLanguage = None
     ) -> Response[ComplaintProcedureAnswer]:
@@ -114,7 +122,7 @@ class PublicController(Controller):
         procedure = public_complaint_procedure(book, language)
         return _answer(ComplaintProcedureAnswer(language=language, procedure=procedure), language)
 
-    @get("/contacts", summary="Every contact channel", sync_to_thread=False)
+    @get("/contacts", summary="Every contact channel", sync_to_thread=False, response_headers=LANGUAGE_HEADERS, operation_class=NoToken, responses=problems(429))
     def contacts(
         self, context: NamedDependency[Context], lang: Lang = None, accept_language: AcceptLanguage = None
     ) -> Response[ContactsAnswer]:

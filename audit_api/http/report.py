@@ -19,6 +19,7 @@ from ..services import visits
 from ..store.visits import EvidenceRecord
 from .auth import require
 from .context import AcceptLanguage, Lang, SignedIn, language_for
+from .openapi import Documented, problems
 
 
 class _Photo:
@@ -34,7 +35,10 @@ class ReportController(Controller):
     tags = ["visits"]
     guards = [require("admin", "manager", "auditor")]
 
-    @get("/", summary="Printable audit report (HTML)", media_type="text/html", sync_to_thread=True)
+    @get(
+        "/", summary="Printable audit report (HTML)", media_type="text/html", sync_to_thread=True,
+        responses=problems(401, 404), operation_class=Documented,
+    )
     def report(
         self,
         context: NamedDependency[SignedIn],
@@ -42,7 +46,7 @@ class ReportController(Controller):
         lang: Lang = None,
         accept_language: AcceptLanguage = None,
     ) -> Response[str]:
-        report = visits.report(context.database, context.blobs, context.user, visit_id)
+        report = visits.report(context.database, context.book, context.blobs, context.user, visit_id)
         return Response(render_report(report, context.book, language_for(context, lang, accept_language)), media_type="text/html")
 
 

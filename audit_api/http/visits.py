@@ -20,10 +20,10 @@ from msgspec import Meta
 from ..domain.checklist_view import ChecklistView, checklist_view
 from ..domain.visits import Decision, State
 from ..services import visits
-from ..services.visits import Assignment, VisitDetail, VisitHistory
-from ..store.visits import Visit
+from ..services.visits import Assignment, VisitDetail, VisitHistory, VisitView
 from .auth import require
 from .context import AcceptLanguage, Lang, SignedIn, language_for
+from .openapi import NOT_MODIFIED, Documented, Revalidated, headers, problems
 
 IfNoneMatch = Annotated[str | None, HeaderParameter(name="If-None-Match")]
 CHECKLIST_MAX_AGE = 7 * 24 * 3600  # a visit's checklist version never changes: phones may keep it for days
@@ -48,28 +48,45 @@ class VisitsController(Controller):
     tags = ["visits"]
     guards = [require("admin", "manager", "auditor")]
 
-    @post("/", guards=[require("admin", "manager")], summary="Assign a visit (manager of the store, admin)", sync_to_thread=True)
-    def assign(self, context: NamedDependency[SignedIn], data: JSONBody[NewVisit]) -> Visit:
+    @post(
+        "/", guards=[require("admin", "manager")], summary="Assign a visit (manager of the store, admin)", sync_to_thread=True,
+        responses=problems(400, 401, 403, 413, 422),
+    )
+    def assign(self, context: NamedDependency[SignedIn], data: JSONBody[NewVisit]) -> VisitView:
         assignment = msgspec.convert(data, Assignment, from_attributes=True)
         return visits.assign_visit(context.database, context.book, context.user, assignment, context.now)
 
-    @get("/", summary="The visits I may see (an auditor: their own)", sync_to_thread=True)
+    @get("/", summary="The visits I may see (an auditor: their own)", sync_to_thread=True, responses=problems(400, 401))
     def index(
         self,
         context: NamedDependency[SignedIn],
         visit_state: Annotated[State | None, QueryParameter(name="state", description="only visits in this state")] = None,
-    ) -> list[Visit]:
-        return visits.list_visits(context.database, context.user, visit_state)
+    ) -> list[VisitView]:
+        return visits.list_visits(context.database, context.book, context.user, visit_state)
 
-    @get("/{visit_id:str}", summary="A visit with its latest score, flags and completeness", sync_to_thread=True)
+    @get(
+        "/{visit_id:str}", summary="A visit with its latest score, flags and completeness", sync_to_thread=True,
+        responses=problems(401, 404), operation_class=Documented,
+    )
     def show(self, context: NamedDependency[SignedIn], visit_id: FromPath[str]) -> VisitDetail:
-        return visits.visit_detail(context.database, context.user, visit_id)
+        return visits.visit_detail(context.database, context.book, context.user, visit_id)
 
-    @post("/{visit_id:str}/start", guards=[require("auditor")], summary="The auditor starts the visit", sync_to_thread=True, status_code=200)
-    def start(self, context: NamedDependency[SignedIn], visit_id: FromPath[str]) -> Visit:
-        return visits.start(context.database, context.user, visit_id, context.now)
+    @post(
+        "/{visit_id:str}/start", guards=[require("auditor")], summary="The auditor starts the visit", sync_to_thread=True, status_code=200,
+        responses=problems(401, 403, 404), operation_class=Documented,
+    )
+    def start(self, context: NamedDependency[SignedIn], visit_id: FromPath[str]) -> VisitView:
+        return visits.start(context.database, context.book, context.user, visit_id, context.now)
 
-    @get("/{visit_id:str}/checklist", summary="The visit's exact checklist version, for offline use (ETag)", sync_to_thread=True)
+    @get(
+        "/{visit_id:str}/checklist", summary="The visit's exact checklist version, for offline use (ETag)", sync_to_thread=True,
+        response_headers=headers({
+            "ETag": "The checklist version and language: send it back in If-None-Match",
+            "Cache-Control": f"private, max-age={CHECKLIST_MAX_AGE}", "Vary": "Accept-Language, Authorization",
+            "Content-Language": "The language of the checklist's texts",
+        }),
+        responses={304: NOT_MODIFIED, **problems(401, 404)}, operation_class=Revalidated,
+    )
     def checklist(
         self,
         context: NamedDependency[SignedIn],
@@ -88,10 +105,16 @@ class VisitsController(Controller):
         view = checklist_view(checklist, visit.checklist_version, digest, language, context.book.chain.default_language)
         return Response(view, headers={**headers, "Content-Language": language})
 
-    @post("/{visit_id:str}/review", guards=[require("admin", "manager")], summary="Approve, reject or return (manager, admin)", sync_to_thread=True, status_code=200)
+    @post(
+        "/{visit_id:str}/review", guards=[require("admin", "manager")], summary="Approve, reject or return (manager, admin)",
+        sync_to_thread=True, status_code=200, responses=problems(400, 401, 403, 404, 409, 413, 422),
+    )
     def review(self, context: NamedDependency[SignedIn], visit_id: FromPath[str], data: JSONBody[ReviewDecision]) -> VisitDetail:
-        return visits.review(context.database, context.user, visit_id, data.decision, data.comment, context.now)
+        return visits.review(context.database, context.book, context.user, visit_id, data.decision, data.comment, context.now)
 
-    @get("/{visit_id:str}/history", summary="Every event and every submitted revision", sync_to_thread=True)
+    @get(
+        "/{visit_id:str}/history", summary="Every event and every submitted revision", sync_to_thread=True,
+        responses=problems(401, 404), operation_class=Documented,
+    )
     def history(self, context: NamedDependency[SignedIn], visit_id: FromPath[str]) -> VisitHistory:
-        return visits.history(context.database, context.user, visit_id)
+        return visits.history(context.database, context.book, context.user, visit_id)

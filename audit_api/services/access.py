@@ -5,10 +5,15 @@ progress) only when they assigned it, so a store's own staff never learn of a my
 advance, and every later visit of the stores they cover. Complaints, survey responses and metrics:
 managers see their stores', admins all, auditors none. Anything outside the scope answers as if it
 did not exist.
+
+The mystery shopper stays a mystery: visits are planned by admins and area managers (managers marked
+`plans_visits`), not by a store's own managers unless the book says so (`visits.store_managers_plan`),
+and only those who may plan see an auditor's name or login; a store's managers see a stable pseudonym.
 """
 
 from __future__ import annotations
 
+from ..book.models import VisitRules
 from ..domain.visits import UPCOMING
 from ..store.accounts import User
 from ..store.scope import EVERYTHING, NOTHING, Scope, column_in
@@ -38,6 +43,20 @@ def visits(user: User) -> Scope:
     covered = stores(user)
     later = Scope(f"state NOT IN ({upcoming}) AND {covered.sql}", covered.args)
     return Scope(f"({assigned.sql}) OR ({later.sql})", (*assigned.args, *later.args))
+
+
+def plans_visits(user: User, rules: VisitRules) -> bool:
+    """Admins, area managers, and store managers where the book lets them."""
+    return user.role == "admin" or (user.role == "manager" and (user.plans_visits or rules.store_managers_plan))
+
+
+def may_plan(user: User, rules: VisitRules, store_id: str) -> bool:
+    return plans_visits(user, rules) and covers(user, store_id)
+
+
+def sees_auditor(user: User, rules: VisitRules, auditor_id: int) -> bool:
+    """Whether `user` may know who the auditor is: the auditor themself and those who plan visits."""
+    return user.id == auditor_id or plans_visits(user, rules)
 
 
 def may_review(user: User, visit: Visit) -> bool:

@@ -3,8 +3,11 @@
 A phone enrols by scanning a QR code that carries a one-time code (valid 24 hours by default); it
 trades the code for a device token `<id>.<secret>`. Only SHA-256 hashes of codes and secrets are
 stored: both are long random strings, so a plain hash is enough and nothing in the database can be
-replayed. A revoked token fails on its next request (every request looks the token up). Managers look
-after some stores or all; admins and auditors have none.
+replayed. A token lasts while it is used: it expires after `TOKEN_DAYS` days without use (a setting,
+AUDIT_TOKEN_DAYS). A revoked token, or any token of a disabled user, fails on its next request (every
+request looks the token up). Managers look after some stores or all; admins and auditors have none.
+Managers who plan visits (area managers) are marked so; every user has a stable pseudonym, which is all
+a store's own managers learn of the auditor who visited them.
 """
 
 from __future__ import annotations
@@ -16,12 +19,13 @@ import secrets
 
 import msgspec
 
-from ..errors import Conflict, Forbidden, InvalidInput, NotFound
+from ..errors import Conflict, InvalidInput, NotFound
 from ..store import Database
 from ..store import accounts as store
 from ..store.accounts import Role, TokenInfo, User
 
 ENROLMENT_HOURS = 24
+TOKEN_DAYS = 90
 TOUCH_EVERY = dt.timedelta(minutes=5)  # a token's last use is written down at most this often
 
 
@@ -55,9 +59,12 @@ def add_user(
     stores: list[str] | None = None,
     all_stores: bool = False,
     language: str | None = None,
+    plans_visits: bool = False,
     known_stores: set[str] | None = None,
 ) -> User:
     chosen = sorted(set(stores or []))
+    if plans_visits and role != "manager":
+        raise InvalidInput("only managers plan visits (admins always may)")
     if role == "manager" and not (all_stores or chosen):
         raise InvalidInput("a manager needs stores, or all stores")
     if role != "manager" and (chosen or all_stores):
@@ -70,9 +77,22 @@ def add_user(
             raise Conflict(f"there is already a user '{name}'")
         user_id = store.insert_user(
             db, name=name, display_name=display_name or name, role=role, all_stores=all_stores, stores=chosen,
-            language=language, stamp=_now().isoformat(),
+            language=language, plans_visits=plans_visits, pseudonym=new_pseudonym(), stamp=_now().isoformat(),
         )
     return get_user(database, user_id)
+
+
+def new_pseudonym() -> str:
+    """How a store's managers name an auditor: stable, and telling nothing about the person."""
+    return "Auditor " + "".join(secrets.choice("23456789ABCDEFGHJKMNPQRSTVWXYZ") for _ in range(5))
+
+
+def set_disabled(database: Database, name: str, disabled: bool, now: dt.datetime | None = None) -> User:
+    """Disable a user (every token fails at once, codes cannot be redeemed) or enable them again."""
+    user = find_user(database, name)
+    with database.write() as db:
+        store.set_disabled(db, user.id, (now or _now()).isoformat() if disabled else None)
+    return get_user(database, user.id)
 
 
 def get_user(database: Database, user_id: int) -> User:
@@ -110,26 +130,32 @@ def redeem_enrolment(database: Database, code: str, device: str, now: dt.datetim
     token_id, secret = secrets.token_urlsafe(9), secrets.token_urlsafe(32)
     with database.write() as db:
         user_id = store.use_enrolment(db, _hash(code), stamp)
-        if user_id is None:
+        enrolled = store.get_user(db, user_id) if user_id is not None else None
+        if enrolled is None or enrolled.disabled_at is not None:
             raise NotFound("this enrolment code is unknown, used or expired: ask for a new one")
-        store.insert_token(db, token_id, user_id, _hash(secret), device, stamp)
-    user = get_user(database, user_id)
+        store.insert_token(db, token_id, enrolled.id, _hash(secret), device, stamp)
+    user = enrolled
     return IssuedToken(token_id=token_id, token=f"{token_id}.{secret}", user=user.name, role=user.role)
 
 
-def lookup_token(database: Database, token: str, now: dt.datetime | None = None) -> tuple[User, bool] | None:
-    """Read-only: the token's user, and whether its last use should be written down again."""
+def lookup_token(
+    database: Database, token: str, now: dt.datetime | None = None, token_days: int = TOKEN_DAYS
+) -> tuple[User, bool] | None:
+    """Read-only: the token's user, and whether its last use should be written down again.
+
+    None for an unknown, revoked or expired token, and for a disabled user's."""
     token_id, _, secret = token.partition(".")
     if not token_id or not secret:
         return None
+    now = now or _now()
     db = database.read()
-    record = store.live_token(db, token_id)
+    record = store.live_token(db, token_id, (now - dt.timedelta(days=token_days)).isoformat())
     if record is None or not hmac.compare_digest(record.secret_hash, _hash(secret)):
         return None
     user = store.get_user(db, record.user_id)
     if user is None:
         return None
-    stale = record.last_used_at is None or dt.datetime.fromisoformat(record.last_used_at) < (now or _now()) - TOUCH_EVERY
+    stale = record.last_used_at is None or dt.datetime.fromisoformat(record.last_used_at) < now - TOUCH_EVERY
     return user, stale
 
 
@@ -143,11 +169,9 @@ def list_tokens(database: Database, user: User) -> list[TokenInfo]:
 
 
 def revoke_token(database: Database, actor: User, token_id: str, now: dt.datetime | None = None) -> None:
-    """An admin revokes any token, a user their own."""
+    """An admin revokes any token, a user their own; another user's token answers as if it did not exist."""
     owner = store.token_owner(database.read(), token_id)
-    if owner is None:
+    if owner is None or (actor.role != "admin" and owner != actor.id):
         raise NotFound(f"no token '{token_id}'")
-    if actor.role != "admin" and owner != actor.id:
-        raise Forbidden("only an admin or the token's owner can revoke it")
     with database.write() as db:
         store.revoke_token(db, token_id, (now or _now()).isoformat())

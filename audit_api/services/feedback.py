@@ -2,7 +2,10 @@
 
 Survey responses go through the group commit (`Database.submit`): a customer's phone is answered only
 once the response is on disk; a second response from the same browser and store within ten minutes
-is absorbed. Complaints follow the states of `domain/complaints.py` with the book's clock. Managers
+is absorbed. An answer counts in the figures and the prize draw only when it came with a fresh
+single-use form token from the survey page, and within the book's limits (`survey_limits`: one browser
+once a day per store, one network address ten times an hour per store, by default); the others are
+kept, marked suspect with the reason, and counted apart so managers see them. Complaints follow the states of `domain/complaints.py` with the book's clock. Managers
 read their stores' complaints, responses and metrics, admins all (`access.stores`, as SQL). Personal
 data is kept only with consent and purged after the book's retention period; scores stay.
 """
@@ -11,13 +14,14 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import hmac
 import secrets
 from concurrent.futures import Future
 
 import msgspec
 import sqlite_utils
 
-from ..book.models import Book, Survey
+from ..book.models import Book, Survey, SurveyLimits
 from ..domain import complaints as rules
 from ..domain.forms import ComplaintForm, SurveyAnswers
 from ..domain.metrics import Ces, Csat, Nps, ces, csat, nps
@@ -38,8 +42,19 @@ class Receipt(msgspec.Struct, frozen=True, kw_only=True):
     """What the customer sees after submitting: the reward, and whether it repeats an earlier answer."""
 
     response_id: int
-    reward: str | None  # a coupon code or a prize-draw entry
+    reward: str | None  # a coupon code or a prize-draw entry; none for a suspect answer
     duplicate: bool
+    suspect: str | None = None
+
+
+class Origin(msgspec.Struct, frozen=True, kw_only=True):
+    """Where an answer came from, for the book's limits. The default is an answer the product itself
+    vouches for (tests, imports); the survey page fills in what it saw."""
+
+    form_nonce: str | None = None  # the nonce of a good form token
+    token_problem: str | None = None  # why the form token was not good (missing, forged, expired)
+    address_key: str | None = None  # a keyed hash of the network address
+    day_start: dt.datetime | None = None  # the start of the store's local day
 
 
 class ComplaintView(Complaint, frozen=True, kw_only=True):
@@ -48,10 +63,15 @@ class ComplaintView(Complaint, frozen=True, kw_only=True):
     contact: ContactDetails | None = None  # only for managers of the store and admins
 
 
+VOUCHED = Origin()
+DEFAULT_LIMITS = SurveyLimits()
+
+
 class StoreMetrics(msgspec.Struct, frozen=True, kw_only=True):
     store_id: str | None
     touchpoint_id: str | None
-    responses: int
+    responses: int  # the answers that count
+    suspect: int  # answers kept but left out: over the book's limits, or without a good form token
     nps: Nps
     csat: Csat
     ces: Ces
@@ -88,6 +108,11 @@ def current_survey(database: Database, book: Book) -> tuple[Survey, int]:
     return survey, version.version
 
 
+def address_key(secret: bytes, address: str) -> str:
+    """A network address as kept with an answer: a keyed hash, so the stored value names nobody."""
+    return hmac.new(secret, f"address|{address}".encode(), hashlib.sha256).hexdigest()
+
+
 def browser_key(cookie: str, store_id: str) -> str:
     return hashlib.sha256(f"{cookie}/{store_id}".encode()).hexdigest()
 
@@ -116,9 +141,12 @@ def save_response(
     answers: SurveyAnswers,
     browser: str | None,
     now: dt.datetime,
+    origin: Origin = VOUCHED,
+    limits: SurveyLimits = DEFAULT_LIMITS,
 ) -> Future[Receipt]:
     """Store one response (group commit). A second one from the same browser and store within ten
-    minutes is absorbed: nothing new is stored and the first receipt is shown again."""
+    minutes is absorbed: nothing new is stored and the first receipt is shown again. An answer without
+    a good, unused form token or over the book's limits is stored as suspect, without a reward."""
     response = NewResponse(
         store_id=store_id, touchpoint_id=touchpoint_id, language=language, survey_id=survey.id, survey_version=survey_version,
         answers=_encode(answers.answers).decode(), nps=_first_of_kind(survey, answers, "nps"),
@@ -127,11 +155,28 @@ def save_response(
     )
     contact = _contact(answers.contact)
     since = (now - DUPLICATE_WINDOW).isoformat()
+    day_start = (origin.day_start or now).isoformat()
+    hour_ago = (now - dt.timedelta(hours=1)).isoformat()
 
     def write(db: sqlite_utils.Database) -> Receipt:
+        # In the group commit, one answer after another: the counts below see every earlier answer.
         if browser and (earlier := store.earlier_response(db, browser, since)):
             return Receipt(response_id=earlier.id, reward=earlier.reward, duplicate=True)
-        return Receipt(response_id=store.insert_response(db, response, contact), reward=response.reward, duplicate=False)
+        suspect, nonce = origin.token_problem, origin.form_nonce
+        if suspect is None and nonce is not None and store.nonce_used(db, nonce):
+            suspect, nonce = "reused_form_token", None
+        if suspect is None and browser and store.counted_since(db, store_id, day_start, browser_key=browser) >= limits.per_browser_per_day:
+            suspect = "browser_limit"
+        if (
+            suspect is None
+            and origin.address_key
+            and store.counted_since(db, store_id, hour_ago, address_key=origin.address_key) >= limits.per_address_per_hour
+        ):
+            suspect = "address_limit"
+        kept = msgspec.structs.replace(
+            response, form_nonce=nonce, address_key=origin.address_key, suspect=suspect, reward=None if suspect else response.reward
+        )
+        return Receipt(response_id=store.insert_response(db, kept, contact), reward=kept.reward, duplicate=False, suspect=suspect)
 
     return database.submit(write)
 
@@ -153,11 +198,17 @@ def metrics(
         since=since.isoformat() if since else None, until=(until + dt.timedelta(days=1)).isoformat() if until else None,
     )
     groups: dict[tuple[str, str | None], list[store.MetricRow]] = {}
+    suspect: dict[tuple[str, str | None], int] = {}
     for row in rows:
-        groups.setdefault((row.store_id, row.touchpoint_id if by_touchpoint else None), []).append(row)
+        key = (row.store_id, row.touchpoint_id if by_touchpoint else None)
+        groups.setdefault(key, [])
+        if row.suspect:
+            suspect[key] = suspect.get(key, 0) + 1
+        else:
+            groups[key].append(row)
     return [
         StoreMetrics(
-            store_id=key[0], touchpoint_id=key[1], responses=len(group),
+            store_id=key[0], touchpoint_id=key[1], responses=len(group), suspect=suspect.get(key, 0),
             nps=nps([r.nps for r in group if r.nps is not None]),
             csat=csat([r.csat for r in group if r.csat is not None]),
             ces=ces([r.ces for r in group if r.ces is not None]),
@@ -172,7 +223,10 @@ def metrics(
 def file_complaint(
     database: Database, book: Book, form: ComplaintForm, language: str, now: dt.datetime, source_response: int | None = None
 ) -> str:
-    """Store a complaint; returns its ticket number. The clock starts now, with the book's targets."""
+    """Store a complaint; returns its ticket number. The clock starts now, with the book's targets.
+
+    `source_response` is the survey response it follows, read from a reference only the server makes
+    (`forms.linked_response`); one no longer stored leaves the complaint unlinked rather than refused."""
     acknowledge_by, respond_by = rules.due_times(book.chain.complaints, now)
     stamp = now.isoformat()
 
@@ -187,7 +241,8 @@ def file_complaint(
             desired=form.desired, state="received", received_at=stamp, acknowledge_by=acknowledge_by.isoformat(),
             respond_by=respond_by.isoformat(), acknowledged_at=None, resolved_at=None, closed_at=None, resolution="", root_cause="",
         )
-        store.insert_complaint(db, complaint, _contact(form.contact), source_response)
+        linked = source_response if source_response is not None and store.response_exists(db, source_response) else None
+        store.insert_complaint(db, complaint, _contact(form.contact), linked)
         store.add_complaint_event(db, ticket, stamp, "received")
         return ticket
 
@@ -264,6 +319,7 @@ def purge(database: Database, book: Book, now: dt.datetime) -> PurgeReport:
     cutoff = (now - dt.timedelta(days=book.chain.retention_days)).isoformat()
     text_questions = {q.id for s in book.surveys for q in s.questions if q.free_text}
     with database.write() as db:
+        store.forget_addresses(db, cutoff)
         contacts = store.delete_survey_contacts(db, cutoff)
         texts = 0
         for response_id, answers in store.responses_before(db, cutoff):

@@ -4,6 +4,10 @@ Each function is one use case: it applies who may see the visit (`access.visits`
 state rules of `domain/visits.py`, and the pure checks and scoring of the domain, then writes through
 the store. A visit someone may not see answers NotFound, as if it did not exist.
 
+What a caller reads of a visit is a `VisitView`: the auditor appears by login only to those who may
+know them (`access.sees_auditor`), and by a stable pseudonym to everyone else, the store's managers
+above all; the same holds for the history's actors and the report.
+
 A submission is idempotent by its client UUID: the same body again answers the stored result and
 writes nothing; another body under an accepted UUID is a conflict. Validation, scoring and the
 proof-of-visit flags run before the write; the replay check, the state check and the insert run
@@ -19,20 +23,22 @@ from concurrent.futures import Future
 import msgspec
 import sqlite_utils
 
-from ..book.models import Book, Checklist
+from ..book.models import Book, Checklist, VisitRules
 from ..domain.audits import AuditSubmission, Flag, check_submission, missing_evidence, proof_of_visit_flags
 from ..domain.media import ACCEPTED, sniff
 from ..domain.scoring import Score, score
-from ..domain.visits import DECIDED, OPEN_FOR_SUBMISSION, REVIEWABLE, STARTABLE, TAKES_EVIDENCE, Decision, needs_comment
+from ..domain.visits import DECIDED, OPEN_FOR_SUBMISSION, REVIEWABLE, STARTABLE, TAKES_EVIDENCE, Decision, State, needs_comment
 from ..errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound, TooLarge
 from ..store import Database, current_version
+from ..store import accounts as accounts_store
 from ..store import visits as store
 from ..store.accounts import User
 from ..store.blobs import BlobStore
 from ..store.book import checklist_by_hash, checklist_hash
+from ..store.times import Timestamp
 from ..store.visits import AuditResult, Event, EvidenceRecord, PlannedVisit, Visit
 from . import access
-from .accounts import find_user, get_user
+from .accounts import get_user
 
 _encode = msgspec.json.Encoder(order="deterministic").encode
 
@@ -46,8 +52,25 @@ class Assignment(msgspec.Struct, frozen=True, kw_only=True):
     scenario: str
 
 
+class VisitView(msgspec.Struct, frozen=True, kw_only=True):
+    """A visit as its reader may see it."""
+
+    id: str
+    store_id: str
+    checklist_id: str
+    checklist_version: int
+    auditor: str  # the auditor's login, or their pseudonym for readers who may not know them
+    assigned_by: str
+    window_start: dt.date
+    window_end: dt.date
+    scenario: str
+    state: State
+    created_at: Timestamp
+    updated_at: Timestamp
+
+
 class VisitDetail(msgspec.Struct, frozen=True, kw_only=True):
-    visit: Visit
+    visit: VisitView
     revision: int | None
     score: Score | None
     flags: list[Flag]
@@ -55,26 +78,44 @@ class VisitDetail(msgspec.Struct, frozen=True, kw_only=True):
     missing_evidence: list[str]
 
 
+class HistoryEvent(msgspec.Struct, frozen=True, kw_only=True):
+    at: Timestamp
+    actor: str | None
+    action: str
+    revision: int | None
+    comment: str
+
+
 class VisitHistory(msgspec.Struct, frozen=True, kw_only=True):
-    visit: Visit
-    events: list[Event]
+    visit: VisitView
+    events: list[HistoryEvent]
     revisions: list[AuditResult]
 
 
 class Report(msgspec.Struct, frozen=True, kw_only=True):
     """Everything the printable report shows, as the reader may see it."""
 
-    visit: Visit
+    visit: VisitView
     checklist: Checklist
     audit: AuditSubmission | None
     result: AuditResult | None
-    auditor: str
+    auditor: str  # display name, or the pseudonym
     missing: list[str]
     evidence: list[tuple[EvidenceRecord, bytes]]
 
 
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
+
+
+def view(visit: Visit, reader: User, rules: VisitRules) -> VisitView:
+    known = access.sees_auditor(reader, rules, visit.auditor_id)
+    return VisitView(
+        id=visit.id, store_id=visit.store_id, checklist_id=visit.checklist_id, checklist_version=visit.checklist_version,
+        auditor=visit.auditor_name if known else visit.auditor_pseudonym, assigned_by=visit.assigned_by_name,
+        window_start=visit.window_start, window_end=visit.window_end, scenario=visit.scenario, state=visit.state,
+        created_at=visit.created_at, updated_at=visit.updated_at,
+    )
 
 
 # --- assigning and seeing visits ----------------------------------------------------------------
@@ -86,9 +127,9 @@ def assign_visits(database: Database, book: Book, by: User, assignments: list[As
     versions: dict[str, int] = {}
     for index, a in enumerate(assignments):
         where = f"visit {index + 1}: " if len(assignments) > 1 else ""
-        if not access.covers(by, a.store_id):
-            raise Forbidden(f"{where}store '{a.store_id}' is not one of yours")
-        auditor = find_user(database, a.auditor)
+        if not access.may_plan(by, book.chain.visits, a.store_id):
+            raise Forbidden(f"{where}you do not plan visits to store '{a.store_id}'")
+        auditor = _auditor(database, a.auditor, where)
         if a.store_id not in book.stores_by_id:
             raise InvalidInput(f"{where}no store '{a.store_id}'")
         if a.checklist_id not in versions:
@@ -96,8 +137,6 @@ def assign_visits(database: Database, book: Book, by: User, assignments: list[As
             if version is None:
                 raise InvalidInput(f"{where}no checklist '{a.checklist_id}'")
             versions[a.checklist_id] = version.version
-        if auditor.role != "auditor":
-            raise InvalidInput(f"{where}'{auditor.name}' is not an auditor")
         if a.window_end < a.window_start:
             raise InvalidInput(f"{where}the window ends before it starts")
         planned.append(
@@ -110,8 +149,18 @@ def assign_visits(database: Database, book: Book, by: User, assignments: list[As
         return store.insert_visits(db, planned, by.id, (now or _now()).isoformat())
 
 
-def assign_visit(database: Database, book: Book, by: User, assignment: Assignment, now: dt.datetime | None = None) -> Visit:
-    return visible_visit(database, by, assign_visits(database, book, by, [assignment], now)[0])
+def _auditor(database: Database, name: str, where: str) -> User:
+    """The auditor of that login; an unknown login and a user who is not an auditor answer alike."""
+    user_id = accounts_store.user_id_by_name(database.read(), name)
+    user = get_user(database, user_id) if user_id is not None else None
+    if user is None or user.role != "auditor" or user.disabled_at is not None:
+        raise InvalidInput(f"{where}no auditor '{name}'", [FieldError("body.auditor", f"no auditor '{name}'")])
+    return user
+
+
+def assign_visit(database: Database, book: Book, by: User, assignment: Assignment, now: dt.datetime | None = None) -> VisitView:
+    visit_id = assign_visits(database, book, by, [assignment], now)[0]
+    return view(visible_visit(database, by, visit_id), by, book.chain.visits)
 
 
 def visible_visit(database: Database, user: User, visit_id: str) -> Visit:
@@ -130,8 +179,9 @@ def own_visit(database: Database, user: User, visit_id: str) -> Visit:
     return visit
 
 
-def list_visits(database: Database, user: User, state: str | None = None) -> list[Visit]:
-    return store.list_visits(database.read(), access.visits(user), None if state is None else [state])
+def list_visits(database: Database, book: Book, user: User, state: str | None = None) -> list[VisitView]:
+    visits = store.list_visits(database.read(), access.visits(user), None if state is None else [state])
+    return [view(visit, user, book.chain.visits) for visit in visits]
 
 
 def checklist_of(database: Database, visit: Visit) -> tuple[Checklist, str]:
@@ -147,13 +197,13 @@ def visit_checklist_hash(database: Database, user: User, visit_id: str) -> tuple
     return visit, checklist_hash(database.read(), visit.checklist_id, visit.checklist_version)
 
 
-def detail(database: Database, visit: Visit) -> VisitDetail:
+def detail(database: Database, book: Book, reader: User, visit: Visit) -> VisitDetail:
     db = database.read()
     latest = store.latest_audit(db, visit.id)
     missing = _missing_photos(database, visit, latest)
     result = latest[1] if latest else None
     return VisitDetail(
-        visit=visit,
+        visit=view(visit, reader, book.chain.visits),
         revision=result.revision if result else None,
         score=result.score if result else None,
         flags=result.flags if result else [],
@@ -162,24 +212,32 @@ def detail(database: Database, visit: Visit) -> VisitDetail:
     )
 
 
-def visit_detail(database: Database, user: User, visit_id: str) -> VisitDetail:
-    return detail(database, visible_visit(database, user, visit_id))
+def visit_detail(database: Database, book: Book, user: User, visit_id: str) -> VisitDetail:
+    return detail(database, book, user, visible_visit(database, user, visit_id))
 
 
-def history(database: Database, user: User, visit_id: str) -> VisitHistory:
+def history(database: Database, book: Book, user: User, visit_id: str) -> VisitHistory:
     visit = visible_visit(database, user, visit_id)
     db = database.read()
-    return VisitHistory(visit=visit, events=store.history(db, visit.id), revisions=store.audit_revisions(db, visit.id))
+    known = access.sees_auditor(user, book.chain.visits, visit.auditor_id)
+
+    def actor(event: Event) -> str | None:
+        return visit.auditor_pseudonym if event.actor_id == visit.auditor_id and not known else event.actor
+
+    events = [
+        HistoryEvent(at=e.at, actor=actor(e), action=e.action, revision=e.revision, comment=e.comment) for e in store.history(db, visit.id)
+    ]
+    return VisitHistory(visit=view(visit, user, book.chain.visits), events=events, revisions=store.audit_revisions(db, visit.id))
 
 
-def start(database: Database, user: User, visit_id: str, now: dt.datetime | None = None) -> Visit:
+def start(database: Database, book: Book, user: User, visit_id: str, now: dt.datetime | None = None) -> VisitView:
     """The auditor starts the visit (once; starting again changes nothing)."""
     visit = own_visit(database, user, visit_id)
     stamp = (now or _now()).isoformat()
     with database.write() as db:
         if store.change_state(db, visit.id, "in_progress", STARTABLE, stamp):
             store.add_event(db, visit.id, user.id, "started", stamp)
-    return visible_visit(database, user, visit.id)
+    return view(visible_visit(database, user, visit.id), user, book.chain.visits)
 
 
 # --- submitting -------------------------------------------------------------------------------
@@ -197,11 +255,11 @@ def submit_audit(
     body_hash = hashlib.sha256(body).hexdigest()
     replay = store.stored_audit(database.read(), audit_id)
     if replay is not None:
-        return _done((_same_or_conflict(replay, audit.visit_id, body_hash), False))
+        return _done((_same_or_conflict(replay, user, audit.visit_id, body_hash), False))
 
     visit = own_visit(database, user, audit.visit_id)
     checklist, _ = checklist_of(database, visit)
-    errors = check_submission(checklist, visit.checklist_version, audit)
+    errors = check_submission(checklist, visit.checklist_version, audit, now)
     if errors:
         raise InvalidInput(f"the audit does not fit {checklist.id} version {visit.checklist_version}", errors)
     result_score = score(checklist, audit.answers)
@@ -212,7 +270,7 @@ def submit_audit(
     def write(db: sqlite_utils.Database) -> tuple[AuditResult, bool]:
         replay = store.stored_audit(db, audit_id)  # a concurrent retry may have won the race
         if replay is not None:
-            return _same_or_conflict(replay, audit.visit_id, body_hash), False
+            return _same_or_conflict(replay, user, audit.visit_id, body_hash), False
         state = store.visit_state(db, visit.id)
         if state not in OPEN_FOR_SUBMISSION:
             raise Conflict(f"visit '{visit.id}' is {state}: it takes a submission only when assigned, in progress or returned")
@@ -235,7 +293,10 @@ def _done(value: tuple[AuditResult, bool]) -> Future[tuple[AuditResult, bool]]:
     return future
 
 
-def _same_or_conflict(stored: store.StoredAudit, visit_id: str, body_hash: str) -> AuditResult:
+def _same_or_conflict(stored: store.StoredAudit, user: User, visit_id: str, body_hash: str) -> AuditResult:
+    """The stored answer to a replay. Another auditor's audit id answers as a visit one may not see."""
+    if stored.submitted_by != user.id:
+        raise NotFound(f"no visit '{visit_id}'")
     if stored.visit_id != visit_id or stored.body_hash != body_hash:
         raise Conflict("this audit id was already accepted with a different body: send a correction under a new id")
     return msgspec.json.decode(stored.result, type=AuditResult)
@@ -298,7 +359,7 @@ def _missing_photos(database: Database, visit: Visit, latest: tuple[AuditSubmiss
 
 
 def review(
-    database: Database, user: User, visit_id: str, decision: Decision, comment: str, now: dt.datetime | None = None
+    database: Database, book: Book, user: User, visit_id: str, decision: Decision, comment: str, now: dt.datetime | None = None
 ) -> VisitDetail:
     visit = visible_visit(database, user, visit_id)
     if not access.may_review(user, visit):
@@ -313,19 +374,20 @@ def review(
             raise Conflict(f"visit '{visit.id}' is {store.visit_state(db, visit.id)}: only a submitted audit can be reviewed")
         revision = store.latest_revision(db, visit.id)
         store.add_event(db, visit.id, user.id, DECIDED[decision], stamp, revision=revision, comment=comment)
-    return detail(database, visible_visit(database, user, visit.id))
+    return detail(database, book, user, visible_visit(database, user, visit.id))
 
 
-def report(database: Database, blobs: BlobStore, user: User, visit_id: str) -> Report:
+def report(database: Database, book: Book, blobs: BlobStore, user: User, visit_id: str) -> Report:
     visit = visible_visit(database, user, visit_id)
     db = database.read()
     latest = store.latest_audit(db, visit.id)
+    known = access.sees_auditor(user, book.chain.visits, visit.auditor_id)
     return Report(
-        visit=visit,
+        visit=view(visit, user, book.chain.visits),
         checklist=checklist_of(database, visit)[0],
         audit=latest[0] if latest else None,
         result=latest[1] if latest else None,
-        auditor=get_user(database, visit.auditor_id).display_name,
+        auditor=get_user(database, visit.auditor_id).display_name if known else visit.auditor_pseudonym,
         missing=_missing_photos(database, visit, latest),
         evidence=[(record, blobs.read(record.sha256)) for record in store.list_evidence(db, visit.id)],
     )

@@ -6,12 +6,17 @@ Material renders the whole navigation into every page, so listing every store wo
 grow with the square of the stores; store pages are reached from the store finder instead.
 Where Material has no translation for a language (Bosnian, Swahili...), a small custom language file
 keeps the page's `lang` right and borrows the nearest translation Material has.
+
+Material writes a few inline scripts into every page. The build lists the SHA-256 of each inline script
+and style it finds in the built pages in `<out>/.csp.json`; the server's Content-Security-Policy for
+the site allows exactly those, and scripts from its own origin (`http/security.py`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import shutil
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -22,12 +27,19 @@ import msgspec
 from ..book.i18n import LANGUAGE_NAMES
 from ..book.models import Book
 from ..errors import AuditError
+from ..render.csp import source_hash
 from .labels import site_labels
 from .pages import pages_for
 
 MATERIAL_LANGUAGES = {p.stem for p in (Path(material.__file__).parent / "templates/partials/languages").glob("*.html")}
 NEAREST = {"bs": "sh", "sw": "en"}  # Serbo-Croatian reads naturally to Bosnian readers
 SEARCH_LANGUAGES = {p.name.split(".")[1] for p in (Path(material.__file__).parent / "templates/assets/javascripts/lunr/min").glob("lunr.*.min.js")} - {"stemmer", "multi"}
+CSP_FILE = ".csp.json"
+# An inline element's text runs to the first `</script` (or `</style`), as an HTML parser reads it.
+_INLINE = re.compile(r"<(script|style)\b([^>]*)>(.*?)</\1[\s/>]", re.S | re.I)
+_SRC = re.compile(r"\ssrc\s*=", re.I)
+_TYPE = re.compile(r"\stype\s*=\s*[\"']?([^\"'\s>]+)", re.I)
+_SCRIPT_TYPES = {"", "text/javascript", "application/javascript", "module"}  # what a browser runs (not JSON data)
 
 
 def project_root() -> Path:
@@ -72,7 +84,24 @@ def build_site(
         f'<body><p><a href="/{default}/">{book.chain.name}</a></p></body></html>',
         encoding="utf-8",
     )
+    write_csp_hashes(out)
     return SiteReport(languages=list(book.chain.languages), pages=count, out=str(out))
+
+
+def write_csp_hashes(out: Path) -> dict[str, list[str]]:
+    """Hash every inline script a browser would run, and every inline style, of the built pages into `out/.csp.json`."""
+    found: dict[str, set[str]] = {"script-src": set(), "style-src": set()}
+    for page in out.rglob("*.html"):
+        for tag, attributes, text in _INLINE.findall(page.read_bytes().decode("utf-8")):  # bytes: keep \r\n as written
+            if tag.lower() == "style":
+                found["style-src"].add(source_hash(text))
+            elif not _SRC.search(attributes):
+                kind = _TYPE.search(attributes)
+                if (kind.group(1).lower() if kind else "") in _SCRIPT_TYPES:
+                    found["script-src"].add(source_hash(text))
+    hashes = {directive: sorted(values) for directive, values in found.items()}
+    (out / CSP_FILE).write_text(json.dumps(hashes, indent=1) + "\n", encoding="utf-8")
+    return hashes
 
 
 def _write_language(book: Book, repo: Path, work: Path, site_dir: Path, lang: str, pages: dict[str, str], site_url: str) -> Path:

@@ -11,6 +11,8 @@ from typing import Literal
 import msgspec
 import sqlite_utils
 
+from .times import Timestamp
+
 Role = Literal["admin", "manager", "auditor"]
 
 
@@ -22,29 +24,34 @@ class User(msgspec.Struct, frozen=True, kw_only=True):
     all_stores: bool
     stores: list[str]
     language: str | None
+    plans_visits: bool  # an area manager: plans mystery visits and sees auditors by name
+    pseudonym: str  # how a store's own managers see this user when they audit it
+    disabled_at: Timestamp | None
 
 
 class TokenInfo(msgspec.Struct, frozen=True, kw_only=True):
     id: str
     device: str
-    created_at: str
-    last_used_at: str | None
-    revoked_at: str | None
+    created_at: Timestamp
+    last_used_at: Timestamp | None
+    revoked_at: Timestamp | None
 
 
 class TokenRecord(msgspec.Struct, frozen=True, kw_only=True):
     user_id: int
     secret_hash: str
+    created_at: str
     last_used_at: str | None
 
 
 def insert_user(
     db: sqlite_utils.Database, *, name: str, display_name: str, role: Role, all_stores: bool, stores: list[str],
-    language: str | None, stamp: str,
+    language: str | None, plans_visits: bool, pseudonym: str, stamp: str,
 ) -> int:
     cursor = db.execute(
-        "INSERT INTO users (name, display_name, role, all_stores, language, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-        [name, display_name, role, int(all_stores), language, stamp],
+        "INSERT INTO users (name, display_name, role, all_stores, language, plans_visits, pseudonym, created_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [name, display_name, role, int(all_stores), language, int(plans_visits), pseudonym, stamp],
     )
     user_id = int(cursor.lastrowid or 0)
     db.conn.executemany("INSERT INTO user_stores (user_id, store_id) VALUES (?, ?)", [[user_id, s] for s in stores])
@@ -52,11 +59,23 @@ def insert_user(
 
 
 def get_user(db: sqlite_utils.Database, user_id: int) -> User | None:
-    row = next(db.query("SELECT id, name, display_name, role, all_stores, language FROM users WHERE id = ?", [user_id]), None)
+    row = next(
+        db.query(
+            "SELECT id, name, display_name, role, all_stores, language, plans_visits, pseudonym, disabled_at FROM users WHERE id = ?",
+            [user_id],
+        ),
+        None,
+    )
     if row is None:
         return None
     stores = [r["store_id"] for r in db.query("SELECT store_id FROM user_stores WHERE user_id = ? ORDER BY store_id", [user_id])]
-    return msgspec.convert({**row, "all_stores": bool(row["all_stores"]), "stores": stores}, User)
+    flags = {"all_stores": bool(row["all_stores"]), "plans_visits": bool(row["plans_visits"])}
+    return msgspec.convert({**row, **flags, "stores": stores}, User)
+
+
+def set_disabled(db: sqlite_utils.Database, user_id: int, stamp: str | None) -> None:
+    """Disable a user from `stamp` on (None: enable again)."""
+    db.execute("UPDATE users SET disabled_at = ? WHERE id = ?", [stamp, user_id])
 
 
 def user_id_by_name(db: sqlite_utils.Database, name: str) -> int | None:
@@ -94,9 +113,16 @@ def insert_token(db: sqlite_utils.Database, token_id: str, user_id: int, secret_
     )
 
 
-def live_token(db: sqlite_utils.Database, token_id: str) -> TokenRecord | None:
-    """A token that has not been revoked."""
-    row = next(db.query("SELECT user_id, secret_hash, last_used_at FROM tokens WHERE id = ? AND revoked_at IS NULL", [token_id]), None)
+def live_token(db: sqlite_utils.Database, token_id: str, used_since: str) -> TokenRecord | None:
+    """A token that is not revoked, was used (or made) since `used_since`, of a user who is not disabled."""
+    row = next(
+        db.query(
+            "SELECT t.user_id, t.secret_hash, t.created_at, t.last_used_at FROM tokens t JOIN users u ON u.id = t.user_id "
+            "WHERE t.id = ? AND t.revoked_at IS NULL AND u.disabled_at IS NULL AND COALESCE(t.last_used_at, t.created_at) >= ?",
+            [token_id, used_since],
+        ),
+        None,
+    )
     return None if row is None else msgspec.convert(row, TokenRecord)
 
 

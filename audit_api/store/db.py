@@ -7,7 +7,9 @@ ends (worker threads come and go; kept open, their connections would use up file
 so in-process writers queue instead of failing with "database is locked", and `BEGIN IMMEDIATE`
 takes SQLite's write lock up front, so another process (the CLI while the server runs) waits
 (busy timeout) instead of failing half-way. `synchronous=FULL`: an acknowledged commit survives a
-power cut. Foreign keys are on for every connection.
+power cut. Foreign keys are on for every connection. The file is readable by the server's user only:
+made mode 0600 before SQLite opens it (SQLite gives its -wal and -shm files the mode of the database
+file), and an existing file and its -wal and -shm are put back to 0600 when the database opens.
 
 Two ways to write, both through the one writer:
 - `write()`: a transaction in the caller's thread, for occasional writes;
@@ -19,6 +21,7 @@ Two ways to write, both through the one writer:
 
 from __future__ import annotations
 
+import os
 import queue
 import sqlite3
 import threading
@@ -30,6 +33,8 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import sqlite_utils
+
+from .files import FILE_MODE, private_file
 
 BUSY_TIMEOUT_MS = 30_000
 MAX_BATCH = 64
@@ -51,6 +56,7 @@ class Database:
     def __init__(self, path: Path | str):
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._make_private()
         self._local = threading.local()
         self._lock = threading.Lock()
         self._readers: weakref.WeakSet[_Reader] = weakref.WeakSet()  # so that close() reaches live threads' connections
@@ -64,6 +70,14 @@ class Database:
         # One file, one writer: a copy would be a second writer. Litestar deep-copies routers (and the
         # middleware arguments they carry) when it registers them; they must all share this object.
         return self
+
+    def _make_private(self) -> None:
+        os.close(os.open(self.path, os.O_RDONLY | os.O_CREAT, FILE_MODE))  # an empty file is a valid empty database
+        for path in (self.path, self.path.with_name(f"{self.path.name}-wal"), self.path.with_name(f"{self.path.name}-shm")):
+            try:
+                private_file(path)
+            except FileNotFoundError:  # no -wal or -shm while no connection is open
+                pass
 
     def _connect(self) -> sqlite_utils.Database:
         conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)

@@ -15,7 +15,9 @@ from typing import Any
 import msgspec
 import sqlite_utils
 
+from ..domain.complaints import State
 from .scope import Scope, column_in
+from .times import Day, Timestamp
 
 
 class ContactDetails(msgspec.Struct, frozen=True, kw_only=True):
@@ -28,16 +30,16 @@ class Complaint(msgspec.Struct, frozen=True, kw_only=True):
     ticket: str
     store_id: str
     language: str
-    happened_on: str
+    happened_on: Day
     what: str
     desired: str
-    state: str
-    received_at: str
-    acknowledge_by: str
-    respond_by: str
-    acknowledged_at: str | None
-    resolved_at: str | None
-    closed_at: str | None
+    state: State
+    received_at: Timestamp
+    acknowledge_by: Timestamp
+    respond_by: Timestamp
+    acknowledged_at: Timestamp | None
+    resolved_at: Timestamp | None
+    closed_at: Timestamp | None
     resolution: str
     root_cause: str
 
@@ -66,10 +68,10 @@ class PublicStatus(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class ComplaintEvent(msgspec.Struct, frozen=True, kw_only=True):
-    at: str
+    at: Timestamp
     actor: str | None
-    from_state: str | None
-    to_state: str
+    from_state: State | None
+    to_state: State
     note: str
 
 
@@ -81,7 +83,8 @@ class ResponseView(msgspec.Struct, frozen=True, kw_only=True):
     survey_id: str
     survey_version: int
     answers: dict[str, Any]
-    created_at: str
+    created_at: Timestamp
+    suspect: str | None  # why it does not count in the figures; None when it counts
     contact: ContactDetails | None  # only where the customer consented, and only until the purge
 
 
@@ -98,6 +101,9 @@ class NewResponse(msgspec.Struct, frozen=True, kw_only=True):
     browser_key: str | None
     reward: str | None
     created_at: str
+    form_nonce: str | None = None
+    address_key: str | None = None
+    suspect: str | None = None  # why it does not count (the book's limits); None: it counts
 
 
 class MetricRow(msgspec.Struct, frozen=True, kw_only=True):
@@ -106,6 +112,7 @@ class MetricRow(msgspec.Struct, frozen=True, kw_only=True):
     nps: int | None
     csat: int | None
     ces: int | None
+    suspect: bool
 
 
 # --- survey responses -------------------------------------------------------------------------
@@ -144,7 +151,7 @@ def insert_response(db: sqlite_utils.Database, response: NewResponse, contact: C
 def list_responses(db: sqlite_utils.Database, scope: Scope, *, since: dt.date | None, limit: int) -> list[ResponseView]:
     """Newest first, within `scope` (on survey_responses' columns)."""
     sql, args = scope.where(
-        "SELECT r.id, r.store_id, r.touchpoint_id, r.language, r.survey_id, r.survey_version, r.answers, r.created_at, "
+        "SELECT r.id, r.store_id, r.touchpoint_id, r.language, r.survey_id, r.survey_version, r.answers, r.created_at, r.suspect, "
         "c.name AS contact_name, c.email AS contact_email, c.phone AS contact_phone "
         "FROM survey_responses r LEFT JOIN survey_contacts c ON c.response_id = r.id WHERE 1 = 1"
     )
@@ -170,12 +177,32 @@ def metric_rows(
     db: sqlite_utils.Database, scope: Scope, *, touchpoint_id: str | None, since: str | None, until: str | None
 ) -> Iterator[MetricRow]:
     """The scored answers within `scope`, touchpoint and [since, until)."""
-    sql, args = scope.where("SELECT store_id, touchpoint_id, nps, csat, ces FROM survey_responses WHERE 1 = 1")
+    sql, args = scope.where(
+        "SELECT store_id, touchpoint_id, nps, csat, ces, suspect IS NOT NULL AS suspect FROM survey_responses WHERE 1 = 1"
+    )
     for column, op, value in (("touchpoint_id", "=", touchpoint_id), ("created_at", ">=", since), ("created_at", "<", until)):
         if value is not None:
             sql, args = f"{sql} AND {column} {op} ?", [*args, value]
     for row in db.query(sql, args):
-        yield msgspec.convert(row, MetricRow)
+        yield msgspec.convert({**row, "suspect": bool(row["suspect"])}, MetricRow)
+
+
+def nonce_used(db: sqlite_utils.Database, nonce: str) -> bool:
+    return next(db.query("SELECT 1 AS used FROM survey_responses WHERE form_nonce = ?", [nonce]), None) is not None
+
+
+def counted_since(
+    db: sqlite_utils.Database, store_id: str, since: str, *, browser_key: str | None = None, address_key: str | None = None
+) -> int:
+    """Answers at the store since `since` that counted, from one browser or one address."""
+    column, key = ("browser_key", browser_key) if browser_key is not None else ("address_key", address_key)
+    row = next(
+        db.query(
+            f"SELECT COUNT(*) AS n FROM survey_responses WHERE {column} = ? AND created_at >= ? AND store_id = ? AND suspect IS NULL",
+            [key, since, store_id],
+        )
+    )
+    return int(row["n"])
 
 
 # --- complaints -------------------------------------------------------------------------------
@@ -188,6 +215,10 @@ _COMPLAINT_COLUMNS = (
 
 def ticket_taken(db: sqlite_utils.Database, ticket: str) -> bool:
     return next(db.query("SELECT 1 AS taken FROM complaints WHERE ticket = ?", [ticket]), None) is not None
+
+
+def response_exists(db: sqlite_utils.Database, response_id: int) -> bool:
+    return next(db.query("SELECT 1 AS found FROM survey_responses WHERE id = ?", [response_id]), None) is not None
 
 
 def insert_complaint(db: sqlite_utils.Database, complaint: Complaint, contact: ContactDetails | None, source_response: int | None) -> None:
@@ -260,6 +291,11 @@ def public_status(db: sqlite_utils.Database, ticket: str) -> PublicStatus | None
 
 
 # --- the privacy purge ------------------------------------------------------------------------
+
+
+def forget_addresses(db: sqlite_utils.Database, before: str) -> int:
+    """Drop the (keyed hashes of) network addresses of answers made before `before`."""
+    return db.execute("UPDATE survey_responses SET address_key = NULL WHERE created_at < ? AND address_key IS NOT NULL", [before]).rowcount
 
 
 def delete_survey_contacts(db: sqlite_utils.Database, before: str) -> int:

@@ -5,6 +5,8 @@ Add a step at the end; never edit one that has shipped.
 
 from __future__ import annotations
 
+import secrets
+
 import sqlite_utils
 from sqlite_utils import Migrations
 
@@ -240,3 +242,25 @@ def m004_visits_by_assigner(db: sqlite_utils.Database) -> None:
     # A manager's visit list reads the visits they assigned and those of their stores, each through an
     # index (services/access.py), never the whole table.
     db.execute("CREATE INDEX visits_assigned_by ON visits (assigned_by, state)")
+
+
+@migrations()
+def m005_accounts_expiry_mystery_and_suspect_answers(db: sqlite_utils.Database) -> None:
+    # Accounts: a disabled user's tokens fail at once; area managers plan visits; store managers see an
+    # auditor only by a stable pseudonym, never by name or login.
+    db.execute("ALTER TABLE users ADD COLUMN disabled_at TEXT")
+    db.execute("ALTER TABLE users ADD COLUMN plans_visits INTEGER NOT NULL DEFAULT 0")
+    db.execute("ALTER TABLE users ADD COLUMN pseudonym TEXT")
+    for row in list(db.query("SELECT id FROM users")):
+        db.execute("UPDATE users SET pseudonym = ? WHERE id = ?", [_pseudonym(), row["id"]])
+    # Survey answers: each form token counts once; answers over the book's limits are kept as suspect.
+    db.execute("ALTER TABLE survey_responses ADD COLUMN form_nonce TEXT")
+    db.execute("ALTER TABLE survey_responses ADD COLUMN address_key TEXT")
+    db.execute("ALTER TABLE survey_responses ADD COLUMN suspect TEXT")
+    db.execute("CREATE UNIQUE INDEX survey_responses_nonce ON survey_responses (form_nonce)")
+    db.execute("CREATE INDEX survey_responses_address ON survey_responses (address_key, created_at)")
+
+
+def _pseudonym() -> str:
+    """As `services.accounts.new_pseudonym` made them when this step shipped."""
+    return "Auditor " + "".join(secrets.choice("23456789ABCDEFGHJKMNPQRSTVWXYZ") for _ in range(5))

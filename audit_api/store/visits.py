@@ -10,29 +10,38 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from typing import Annotated
 
 import msgspec
 import sqlite_utils
+from msgspec import Meta
 
 from ..domain.audits import AuditSubmission, Flag
+from ..domain.media import ACCEPTED
 from ..domain.scoring import Score
 from ..domain.visits import State
 from .scope import Scope, column_in
+from .times import Timestamp
 
 
 class Visit(msgspec.Struct, frozen=True, kw_only=True):
+    """A visit as stored, with the names of the people on it (the services decide who reads which)."""
+
     id: str
     store_id: str
     checklist_id: str
     checklist_version: int
     auditor_id: int
+    auditor_name: str
+    auditor_pseudonym: str
     assigned_by: int
+    assigned_by_name: str
     window_start: dt.date
     window_end: dt.date
     scenario: str
     state: State
-    created_at: str
-    updated_at: str
+    created_at: Timestamp
+    updated_at: Timestamp
 
 
 class PlannedVisit(msgspec.Struct, frozen=True, kw_only=True):
@@ -55,18 +64,20 @@ class AuditResult(msgspec.Struct, frozen=True, kw_only=True):
     checklist_version: int
     score: Score
     flags: list[Flag]
-    submitted_at: str
+    submitted_at: Timestamp
 
 
 class StoredAudit(msgspec.Struct, frozen=True, kw_only=True):
     visit_id: str
+    submitted_by: int
     body_hash: str
     result: str  # the AuditResult as JSON, answered again to a replay
 
 
 class Event(msgspec.Struct, frozen=True, kw_only=True):
-    at: str
-    actor: str | None
+    at: Timestamp
+    actor_id: int | None
+    actor: str | None  # login
     action: str
     revision: int | None
     comment: str
@@ -75,15 +86,22 @@ class Event(msgspec.Struct, frozen=True, kw_only=True):
 class EvidenceRecord(msgspec.Struct, frozen=True, kw_only=True):
     sha256: str
     item_id: str
-    media_type: str
+    media_type: Annotated[str, Meta(extra_json_schema={"enum": list(ACCEPTED)})]  # what its content was recognised as
     size: int
     filename: str
-    uploaded_at: str
+    uploaded_at: Timestamp
 
 
 _VISIT_COLUMNS = (
     "id, store_id, checklist_id, checklist_version, auditor_id, assigned_by, window_start, window_end, "
     "scenario, state, created_at, updated_at"
+)
+# A visit with its people's names. Scopes name the columns of `visits`, which users does not share.
+_SELECT_VISITS = (
+    "SELECT v.id, v.store_id, v.checklist_id, v.checklist_version, v.auditor_id, a.name AS auditor_name, "
+    "a.pseudonym AS auditor_pseudonym, v.assigned_by, p.name AS assigned_by_name, v.window_start, v.window_end, "
+    "v.scenario, v.state, v.created_at, v.updated_at "
+    "FROM visits v JOIN users a ON a.id = v.auditor_id JOIN users p ON p.id = v.assigned_by"
 )
 
 
@@ -106,16 +124,16 @@ def insert_visits(db: sqlite_utils.Database, visits: list[PlannedVisit], assigne
 
 
 def find_visit(db: sqlite_utils.Database, visit_id: str, scope: Scope) -> Visit | None:
-    sql, args = scope.where(f"SELECT {_VISIT_COLUMNS} FROM visits WHERE id = ?", [visit_id])
+    sql, args = scope.where(f"{_SELECT_VISITS} WHERE v.id = ?", [visit_id])
     row = next(db.query(sql, args), None)
     return None if row is None else msgspec.convert(row, Visit)
 
 
 def list_visits(db: sqlite_utils.Database, scope: Scope, states: list[str] | None = None) -> list[Visit]:
-    sql, args = scope.where(f"SELECT {_VISIT_COLUMNS} FROM visits WHERE 1 = 1")
+    sql, args = scope.where(f"{_SELECT_VISITS} WHERE 1 = 1")
     if states is not None:
-        sql, args = column_in("state", states).where(sql, args)
-    return [msgspec.convert(row, Visit) for row in db.query(sql + " ORDER BY window_start, id", args)]
+        sql, args = column_in("v.state", states).where(sql, args)
+    return [msgspec.convert(row, Visit) for row in db.query(sql + " ORDER BY v.window_start, v.id", args)]
 
 
 def visit_state(db: sqlite_utils.Database, visit_id: str) -> str | None:
@@ -142,7 +160,7 @@ def add_event(
 
 def history(db: sqlite_utils.Database, visit_id: str) -> list[Event]:
     rows = db.query(
-        "SELECT e.at, u.name AS actor, e.action, e.revision, e.comment FROM visit_events e "
+        "SELECT e.at, e.actor_id, u.name AS actor, e.action, e.revision, e.comment FROM visit_events e "
         "LEFT JOIN users u ON u.id = e.actor_id WHERE e.visit_id = ? ORDER BY e.id",
         [visit_id],
     )
@@ -150,7 +168,7 @@ def history(db: sqlite_utils.Database, visit_id: str) -> list[Event]:
 
 
 def stored_audit(db: sqlite_utils.Database, audit_id: str) -> StoredAudit | None:
-    row = next(db.query("SELECT visit_id, body_hash, result FROM audits WHERE id = ?", [audit_id]), None)
+    row = next(db.query("SELECT visit_id, submitted_by, body_hash, result FROM audits WHERE id = ?", [audit_id]), None)
     return None if row is None else msgspec.convert(row, StoredAudit)
 
 
