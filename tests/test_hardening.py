@@ -13,6 +13,7 @@ import uuid
 import pytest
 from litestar import Litestar
 from litestar.routes import HTTPRoute
+from litestar.testing import TestClient
 
 from audit_api.domain.forms import complaint_reference
 from audit_api.domain.hours import day_start, status_at
@@ -216,3 +217,11 @@ def test_opening_hours_answer_at_the_ends_of_the_calendar(instant: dt.datetime) 
         status = status_at(store, instant)
         assert status.local_time.tzinfo is not None
         assert day_start(store, instant).tzinfo is not None
+
+
+def test_a_401_names_its_scheme_and_a_typed_ticket_stays_on_its_page(client: TestClient) -> None:
+    refused = client.get("/api/v1/me")
+    assert refused.status_code == 401 and refused.headers["www-authenticate"] == 'Bearer realm="audit"'
+    lookup = client.get("/complaint/status", params={"ticket": "é?#x", "lang": "bs"}, follow_redirects=False)
+    assert lookup.status_code in (301, 302, 303, 307) and lookup.headers["location"].endswith("?lang=bs")
+    assert "?" not in lookup.headers["location"].split("?lang=")[0] and "#" not in lookup.headers["location"]

@@ -20,6 +20,8 @@ from ..store import Database
 from ..store.accounts import User
 from .threads import to_thread
 
+CHALLENGE = {"WWW-Authenticate": 'Bearer realm="audit"'}  # RFC 9110: every 401 names its scheme
+
 
 class TokenAuthMiddleware(AbstractAuthenticationMiddleware):
     def __init__(self, app: Any, database: Database, token_days: int, **kwargs: Any):
@@ -32,11 +34,11 @@ class TokenAuthMiddleware(AbstractAuthenticationMiddleware):
     async def authenticate_request(self, connection: ASGIConnection[Any, Any, Any, Any]) -> AuthenticationResult:
         scheme, _, token = connection.headers.get("authorization", "").partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
-            raise NotAuthorizedException("send the device token: Authorization: Bearer <token>")
+            raise NotAuthorizedException("send the device token: Authorization: Bearer <token>", headers=CHALLENGE)
         token = token.strip()
         found = lookup_token(self.database, token, token_days=self.token_days)  # indexed reads: cheaper here than a thread hop
         if found is None:
-            raise NotAuthorizedException("this token is unknown, expired or revoked: enrol the device again")
+            raise NotAuthorizedException("this token is unknown, expired or revoked: enrol the device again", headers=CHALLENGE)
         user, stale = found
         if stale:  # at most every few minutes a token: a write, which may wait for the writer, so not on the loop
             await to_thread(touch_token, self.database, token)
@@ -52,7 +54,7 @@ def require(*roles: str) -> Guard:
     async def guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
         user = connection.scope.get("user")
         if not isinstance(user, User):  # a route the token middleware let through: never allow, never crash
-            raise NotAuthorizedException("send the device token: Authorization: Bearer <token>")
+            raise NotAuthorizedException("send the device token: Authorization: Bearer <token>", headers=CHALLENGE)
         if user.role not in roles:
             raise PermissionDeniedException(f"this needs the role {' or '.join(roles)}; you are {user.role}")
 

@@ -13,7 +13,7 @@ import asyncio
 import datetime as dt
 import secrets
 from typing import Annotated, Any
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, quote
 from zoneinfo import ZoneInfo
 
 from litestar import Controller, Request, Response, get, post
@@ -232,7 +232,7 @@ class FeedbackPages(Controller):
         chain = context.book.chain
         language = negotiate(chain.languages, chain.default_language, explicit=lang, accept=accept_language)
         if ticket.strip():
-            return Redirect(f"/complaint/status/{normalise_ticket(ticket)}?lang={language}")
+            return Redirect(f"/complaint/status/{quote(normalise_ticket(ticket), safe='-')}?lang={language}")
         return html("status.html", lang=language, t=labels(language), chain=chain.name, status=None)
 
 
