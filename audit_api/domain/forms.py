@@ -18,6 +18,7 @@ import datetime as dt
 import hashlib
 import hmac
 import re
+from collections.abc import Callable
 
 import msgspec
 
@@ -90,11 +91,18 @@ def read_survey(survey: Survey, form: Form) -> tuple[SurveyAnswers, dict[str, st
     return SurveyAnswers(answers=answers, contact=contact), errors
 
 
-def read_complaint(form: Form, store_ids: set[str], today: dt.date) -> tuple[ComplaintForm | None, dict[str, str]]:
+def read_complaint(
+    form: Form, today_at: Callable[[str], dt.date | None], latest_today: dt.date
+) -> tuple[ComplaintForm | None, dict[str, str]]:
+    """`today_at(store_id)` is the store's own local date (None: no such store), so "today" is the
+    customer's today wherever the store is: after local midnight in Moscow, the new day. Without a
+    known store, a date is in the future only if it is after `latest_today`, the chain's latest date."""
     errors: dict[str, str] = {}
     store_id = _one(form, "store")
-    if store_id not in store_ids:
+    store_today = today_at(store_id) if store_id else None
+    if store_today is None:
         errors["store"] = "choose_store"
+    today = store_today or latest_today
     try:
         happened_on = dt.date.fromisoformat(_one(form, "happened_on"))
         if happened_on > today:

@@ -7,7 +7,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from litestar import Litestar, Request, Router
@@ -16,10 +16,12 @@ from litestar.di import Provide
 from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.spec import Components, SecurityScheme
+from litestar.response import Redirect
 from litestar.static_files import create_static_files_router
 from litestar.types import ControllerRouterHandler
 
 from .. import __version__
+from ..book import negotiate
 from ..config import Settings
 from ..domain.links import LinkIndex
 from ..errors import SchemaNotCurrent
@@ -47,6 +49,20 @@ from .visits import VisitsController
 
 def _utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
+
+
+def to_the_readers_language(books: BookCache) -> Callable[[Request[Any, Any, Any]], Awaitable[Redirect | None]]:
+    """`/` sends a reader to the site in their language: the best Accept-Language match among the
+    chain's languages, else the chain's default. Every other file is served as it is."""
+
+    async def redirect(request: Request[Any, Any, Any]) -> Redirect | None:
+        if request.url.path != "/":
+            return None
+        chain = books.get().chain
+        lang = negotiate(chain.languages, chain.default_language, accept=request.headers.get("accept-language"))
+        return Redirect(f"/{lang}/", status_code=302, headers={"Vary": "Accept-Language", "Cache-Control": "no-store"})
+
+    return redirect
 
 
 def create_app(
@@ -109,7 +125,8 @@ def create_app(
     if settings.site_dir.is_dir():  # the public site, built by `audit site build`
         handlers.append(
             create_static_files_router(
-                path="/", directories=[settings.site_dir], html_mode=True, name="site", include_in_schema=False, opt=SITE_ROUTE_OPT
+                path="/", directories=[settings.site_dir], html_mode=True, name="site", include_in_schema=False, opt=SITE_ROUTE_OPT,
+                before_request=to_the_readers_language(books),
             )
         )
     return Litestar(

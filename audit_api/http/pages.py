@@ -14,7 +14,6 @@ import datetime as dt
 import secrets
 from typing import Annotated, Any
 from urllib.parse import parse_qs, quote
-from zoneinfo import ZoneInfo
 
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import Cookie
@@ -32,8 +31,10 @@ from ..domain.complaints import normalise_ticket
 from ..domain.hours import day_start
 from ..errors import NotFound
 from ..lru import LRU
+from ..render import when
 from ..render.labels import labels
 from ..services import feedback
+from ..store.feedback import PublicStatus
 from .context import AcceptLanguage, Context, Lang
 from .limits import client_address
 from .render import html
@@ -63,9 +64,10 @@ class FormValues:
 
 
 def _store_language(context: Context, store: Store, lang: str | None, accept: str | None) -> str:
-    chain = context.book.chain
-    default = chain.default_language if chain.default_language in store.languages else store.languages[0]
-    return negotiate(store.languages, default, explicit=lang, accept=accept)
+    """An explicit choice, else the best Accept-Language match among the store's languages, else the
+    store's first language (the chain's default only where the store names none)."""
+    fallback = store.languages[0] if store.languages else context.book.chain.default_language
+    return negotiate(store.languages, fallback, explicit=lang, accept=accept)
 
 
 def _survey(context: Context) -> tuple[Survey, int]:
@@ -184,7 +186,7 @@ class FeedbackPages(Controller):
             respond_hours=book.chain.complaints.respond_within_hours, retention_days=book.chain.retention_days,
             stores=sorted(((s.id, f"{s.name}, {s.city}") for s in book.stores), key=lambda pair: pair[1]),
             desired=forms.DESIRED, values=values, errors=errors, honeypot=forms.HONEYPOT,
-            today=context.now.date().isoformat(),
+            today=_latest_today(context).isoformat(),
         )
 
     @get("/complaint", sync_to_thread=False)
@@ -206,7 +208,7 @@ class FeedbackPages(Controller):
         language = negotiate(chain.languages, chain.default_language, explicit=FormValues(form).get("lang") or None, accept=accept_language)
         if forms.is_bot(form):
             return html("thanks.html", lang=language, t=labels(language), chain=chain.name, thanks="", reward=None, follow_up=None)
-        complaint, errors = forms.read_complaint(form, set(context.book.stores_by_id), context.now.date())
+        complaint, errors = forms.read_complaint(form, lambda store_id: _store_today(context, store_id), _latest_today(context))
         if errors or complaint is None:
             return self._complaint_page(context, language, FormValues(form), errors, status=422)
         ticket = await to_thread(
@@ -214,14 +216,15 @@ class FeedbackPages(Controller):
             forms.linked_response(form, context.links.secret),
         )
         status = feedback.public_status(context.database, ticket)
-        return html("ticket.html", lang=language, t=labels(language), chain=chain.name, ticket=ticket, due=_local(status.respond_by, context, complaint.store_id))
+        due = _local_status(context, status, language)["respond_by"]
+        return html("ticket.html", lang=language, t=labels(language), chain=chain.name, ticket=ticket, due=due)
 
     @get("/complaint/status/{ticket:str}", sync_to_thread=False)
     def status_page(self, context: NamedDependency[Context], ticket: FromPath[str], lang: Lang = None, accept_language: AcceptLanguage = None) -> Response[str]:
         chain = context.book.chain
         language = negotiate(chain.languages, chain.default_language, explicit=lang, accept=accept_language)
         status = feedback.public_status(context.database, normalise_ticket(ticket))
-        return html("status.html", lang=language, t=labels(language), chain=chain.name, status=status)
+        return html("status.html", lang=language, t=labels(language), chain=chain.name, status=_local_status(context, status, language))
 
     @get("/complaint/status", sync_to_thread=False)
     def status_lookup(
@@ -242,8 +245,24 @@ def _browser_cookie(context: Context) -> Cookie:
     return Cookie(key=BROWSER_COOKIE, value=secrets.token_urlsafe(16), max_age=86400, httponly=True, samesite="lax", path="/s/", secure=secure)
 
 
-def _local(stamp: str, context: Context, store_id: str) -> str:
-    """A due time as the customer reads it: in the store's time zone."""
+def _store_today(context: Context, store_id: str) -> dt.date | None:
+    """The store's own date at this instant (None for a store the book does not have)."""
     store = context.book.stores_by_id.get(store_id)
-    moment = dt.datetime.fromisoformat(stamp)
-    return moment.astimezone(ZoneInfo(store.timezone)).strftime("%Y-%m-%d %H:%M") if store else stamp
+    return day_start(store, context.now).date() if store else None
+
+
+def _latest_today(context: Context) -> dt.date:
+    """The latest date any of the chain's stores has reached: a date after it is in the future everywhere."""
+    return max((day_start(store, context.now).date() for store in context.book.stores), default=context.now.date())
+
+
+def _local_status(context: Context, status: PublicStatus, lang: str) -> dict[str, str | None]:
+    """The status as the customer reads it: every time in the store's time zone, in their language.
+    The ticket page and the status page both show it so, and so agree to the minute."""
+    store = context.book.stores_by_id.get(status.store_id)
+    timezone = store.timezone if store else "UTC"
+    shown: dict[str, str | None] = {"ticket": status.ticket, "state": status.state}
+    for name in ("received_at", "respond_by", "acknowledged_at", "resolved_at", "closed_at"):
+        stamp = getattr(status, name)
+        shown[name] = when.moment(stamp, timezone, lang) if stamp else None
+    return shown

@@ -59,6 +59,7 @@ class PublicStatus(msgspec.Struct, frozen=True, kw_only=True):
     """What the status page shows: state and dates, no staff notes, no personal data."""
 
     ticket: str
+    store_id: str  # whose time zone the dates are read in
     state: str
     received_at: str
     respond_by: str
@@ -282,7 +283,7 @@ def complaint_events(db: sqlite_utils.Database, ticket: str) -> list[ComplaintEv
 def public_status(db: sqlite_utils.Database, ticket: str) -> PublicStatus | None:
     row = next(
         db.query(
-            "SELECT ticket, state, received_at, respond_by, acknowledged_at, resolved_at, closed_at FROM complaints WHERE ticket = ?",
+            "SELECT ticket, store_id, state, received_at, respond_by, acknowledged_at, resolved_at, closed_at FROM complaints WHERE ticket = ?",
             [ticket],
         ),
         None,

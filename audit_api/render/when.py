@@ -1,0 +1,46 @@
+"""Dates and times as a person reads them: in the store's time zone, formatted by CLDR (Babel) for the
+reader's language. Every date or time the product shows a person goes through here.
+
+    moment(received, "Europe/Moscow", "ru")   -> "вторник, 24 ноября 2026 г., 12:38"
+    day(date(2026, 12, 24), "bs")             -> "četvrtak, 24. decembar 2026."
+
+A language CLDR does not know (a chain may add its own) is formatted as English.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from zoneinfo import ZoneInfo
+
+from babel import Locale, UnknownLocaleError
+from babel.dates import format_date, format_time, get_datetime_format
+
+
+@functools.lru_cache(maxsize=64)
+def locale(lang: str) -> Locale:
+    try:
+        return Locale.parse(lang.replace("-", "_"))
+    except (UnknownLocaleError, ValueError):
+        return Locale.parse("en")
+
+
+def moment(instant: dt.datetime | str, timezone: str, lang: str) -> str:
+    """An instant (aware, or its ISO text) as the store's local date and time, without seconds."""
+    when = dt.datetime.fromisoformat(instant) if isinstance(instant, str) else instant
+    local = when.astimezone(ZoneInfo(timezone))
+    where = locale(lang)
+    pattern = str(get_datetime_format("full", locale=where))
+    date_text = format_date(local.date(), "full", locale=where)
+    time_text = format_time(local.replace(tzinfo=None), "short", locale=where)
+    return pattern.replace("{1}", date_text).replace("{0}", time_text)
+
+
+def day(date: dt.date, lang: str, length: str = "full") -> str:
+    """A calendar day (already local to its store), e.g. the day a complaint's visit happened."""
+    return format_date(date, length, locale=locale(lang))
+
+
+def clock(minutes: int, lang: str) -> str:
+    """A time of day given in minutes after midnight (opening hours), in the reader's habit."""
+    return format_time(dt.time((minutes // 60) % 24, minutes % 60), "short", locale=locale(lang))

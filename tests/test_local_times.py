@@ -1,0 +1,78 @@
+"""Every date and time a customer reads is in the store's time zone and the reader's language, and
+"today" is the store's today."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+from audit_api.store import Database
+
+from .conftest import make_client
+
+MOSCOW_STORE = "moskva-arbat"
+# 23:30 UTC on Tuesday 24 November is 02:30 on Wednesday 25 November in Moscow (UTC+3).
+MOSCOW_AFTER_MIDNIGHT = dt.datetime(2026, 11, 24, 23, 30, tzinfo=dt.UTC)
+
+
+def spaced(text: str) -> str:
+    """CLDR puts no-break spaces where a line must not break (before "г.", before "PM"); read them as spaces."""
+    return text.replace("\u00a0", " ").replace("\u202f", " ")
+
+
+def complaint(happened_on: str, store: str = MOSCOW_STORE, lang: str = "ru") -> dict[str, str]:
+    return {"store": store, "happened_on": happened_on, "what": "Долго ждали на кассе.", "desired": "apology", "lang": lang}
+
+
+def test_a_complaint_dated_today_after_local_midnight_in_moscow_is_accepted(loaded: Database) -> None:
+    with make_client(loaded, clock_at=MOSCOW_AFTER_MIDNIGHT) as client:
+        today = client.post("/complaint", data=complaint("2026-11-25"))
+        tomorrow = client.post("/complaint", data=complaint("2026-11-26"))
+    assert today.status_code == 200 and "C-" in today.text
+    assert tomorrow.status_code == 422 and 'id="happened_on-error"' in tomorrow.text
+
+
+def test_the_ticket_and_the_status_page_show_the_same_local_time(loaded: Database) -> None:
+    with make_client(loaded, clock_at=MOSCOW_AFTER_MIDNIGHT) as client:
+        ticket_page = client.post("/complaint", data=complaint("2026-11-25"))
+        ticket = re.search(r"C-[0-9A-Z]{4}-[0-9A-Z]{4}", ticket_page.text)
+        assert ticket
+        status_page = client.get(f"/complaint/status/{ticket[0]}?lang=ru")
+    # Received 02:30 Moscow time on 25 November; the answer is due ten hours later, at 12:30.
+    due = "среда, 25 ноября 2026 г., 12:30"
+    assert due in spaced(ticket_page.text) and due in spaced(status_page.text)
+    assert "среда, 25 ноября 2026 г., 02:30" in spaced(status_page.text)
+    assert "T23:30" not in status_page.text and "+00:00" not in status_page.text
+
+
+def test_the_status_page_reads_the_time_in_the_readers_language(loaded: Database) -> None:
+    with make_client(loaded, clock_at=MOSCOW_AFTER_MIDNIGHT) as client:
+        ticket = re.search(r"C-[0-9A-Z]{4}-[0-9A-Z]{4}", client.post("/complaint", data=complaint("2026-11-25")).text)
+        assert ticket
+        english = client.get(f"/complaint/status/{ticket[0]}?lang=en")
+    assert "Wednesday, November 25, 2026, 12:30 PM" in spaced(english.text)
+
+
+def test_a_store_answers_in_its_first_language_when_nothing_matches(loaded: Database) -> None:
+    from audit_api.domain.links import link_token
+    from audit_api.store.secret import instance_secret
+
+    link = f"/s/{link_token(instance_secret(loaded.path), MOSCOW_STORE, 'checkout')}"
+    with make_client(loaded) as client:
+        page = client.get(link, headers={"Accept-Language": "de-DE"})
+    assert '<html lang="ru">' in page.text, "Moscow's first language, not the chain's default"
+
+
+def test_the_site_root_sends_a_reader_to_their_language(loaded: Database, tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    (site / "ru").mkdir(parents=True)
+    (site / "index.html").write_text("<!doctype html><title>Lipa</title>", encoding="utf-8")
+    (site / "ru" / "index.html").write_text("<!doctype html><title>Липа</title>", encoding="utf-8")
+    with make_client(loaded, site_dir=site) as client:
+        russian = client.get("/", headers={"Accept-Language": "ru-RU,ru;q=0.9,en;q=0.5"}, follow_redirects=False)
+        german = client.get("/", headers={"Accept-Language": "de"}, follow_redirects=False)
+        page = client.get("/ru/")
+    assert (russian.status_code, russian.headers["location"]) == (302, "/ru/")
+    assert german.headers["location"] == "/en/", "no match: the chain's default language"
+    assert page.status_code == 200 and "Липа" in page.text
