@@ -185,7 +185,9 @@ def test_faq_is_grouped_by_topic(built: tuple[Path, Database]) -> None:
 def test_the_server_serves_the_site_at_the_root(built: tuple[Path, Database]) -> None:
     out, database = built
     with make_client(database, site_dir=out) as client:
-        assert 'url=/en/' in client.get("/").text
+        root = client.get("/", headers={"Accept-Language": "ru"}, follow_redirects=False)
+        assert (root.status_code, root.headers["location"]) == (302, "/ru/"), "the server sends readers to their language"
+        assert 'url=/en/' in (out / "index.html").read_text(encoding="utf-8"), "a static host still reaches the default"
         assert client.get("/ru/stores/moskva-arbat/").status_code == 200
         assert client.get("/api/v1/faq").headers["content-type"] == "application/json"
 
