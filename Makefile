@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test bench check schema clean
+.PHONY: install run test bench check schema catalogs extract update clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -13,23 +13,41 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# The product's words: English ids in the code and templates, one gettext catalog per language.
+LOCALE := audit_api/locale
+
+## catalogs: compile every language's catalog (.po) into what the product reads (.mo, build output)
+catalogs: install
+	$(BIN)/pybabel --quiet compile --domain messages --directory $(LOCALE)
+
+## extract: collect every word the code and templates use (babel.cfg) into the catalogs' template
+extract: install
+	$(BIN)/pybabel extract --mapping-file babel.cfg --keyword N_ --add-comments TRANSLATORS: --no-location --sort-output \
+		--project audit-api --header-comment "# The product's own words (English ids), from \`make extract\`: do not edit." \
+		--output-file $(LOCALE)/messages.pot .
+
+## update: bring every catalog in line with the template (new words arrive empty, changed ones fuzzy), then translate them
+update: extract
+	$(BIN)/pybabel update --domain messages --input-file $(LOCALE)/messages.pot --output-dir $(LOCALE) --ignore-obsolete
+
 ## run: migrate, load the demo book, build the public site and serve both on http://127.0.0.1:8000
-run: install
+run: install catalogs
 	$(BIN)/audit db migrate
 	$(BIN)/audit load
 	$(BIN)/audit site build
 	$(BIN)/audit serve
 
 ## test: lint, type-check (mypy, strict), then the whole test suite
-test: install
+test: install catalogs
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 	$(BIN)/pytest
 
-## bench: the server under load from a second process, then the site build for 250 and 1000 stores
+## bench: the server under load from a second process, the site build for 250 and 1000 stores, the metrics over a million answers
 bench: install
 	$(BIN)/python -m bench
 	$(BIN)/python -m bench.site
+	$(BIN)/python -m bench.metrics
 
 ## check: validate the standards book
 check: install

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -44,13 +45,15 @@ def _settings_options(func: Callable[..., Any]) -> Callable[..., Any]:
     """--db and --book on every command that needs them, over the AUDIT_* environment."""
 
     @click.option("--db", "db_path", type=click.Path(path_type=Path), help="SQLite file [AUDIT_DB, var/audit.db]")
-    @click.option("--book", "book_path", type=click.Path(path_type=Path), help="book folder [AUDIT_BOOK, checklists]")
+    @click.option("--book", "book_path", type=click.Path(), help="book folder [AUDIT_BOOK, checklists]")
     @functools.wraps(func)
-    def wrapper(db_path: Path | None, book_path: Path | None, **kwargs: Any) -> Any:
+    def wrapper(db_path: Path | None, book_path: str | None, **kwargs: Any) -> Any:
         try:
             settings = Settings.from_env(db_path=db_path, book_path=book_path)
         except ValueError as exc:
             raise click.ClickException(str(exc)) from None
+        # The folder as typed (a Path drops a leading ./): messages name the book's files the same way.
+        click.get_current_context().meta["book_as_given"] = book_path or os.environ.get("AUDIT_BOOK") or str(settings.book_path)
         return func(settings, **kwargs)
 
     return wrapper
@@ -67,7 +70,8 @@ def main() -> None:
 @click.option("--strict", is_flag=True, help="fail on warnings too")
 def check(settings: Settings, as_json: bool, strict: bool) -> None:
     """Validate the standards book; name every problem by file, path and line."""
-    result = check_book(settings.book_path)
+    book_as_given = click.get_current_context().meta["book_as_given"]
+    result = check_book(book_as_given)
     if as_json:
         click.echo(msgspec.json.encode(result.problems).decode())
     else:
@@ -80,7 +84,7 @@ def check(settings: Settings, as_json: bool, strict: bool) -> None:
             if book
             else ""
         )
-        click.echo(f"{settings.book_path}: {len(result.errors)} error(s), {len(result.warnings)} warning(s){counts}")
+        click.echo(f"{book_as_given}: {len(result.errors)} error(s), {len(result.warnings)} warning(s){counts}")
     if result.errors or (strict and result.warnings):
         sys.exit(1)
 

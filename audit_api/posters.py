@@ -10,7 +10,7 @@ from .domain.links import link_token, survey_url
 from .qr import qr_svg, write_qr_png
 from .render import render
 from .render.csp import POSTER_POLICY
-from .render.labels import labels
+from .words import words
 
 
 def write_posters(book: Book, secret: bytes, public_url: str, folder: Path) -> list[tuple[str, Path]]:
@@ -26,10 +26,10 @@ def write_posters(book: Book, secret: bytes, public_url: str, folder: Path) -> l
             base.with_suffix(".svg").write_text(svg, encoding="utf-8")
             write_qr_png(url, base.with_suffix(".png"))
             lang = store.languages[0]
-            calls = [{"lang": code, "scan_us": labels(code)["scan_us"], "scan_hint": labels(code)["scan_hint"]} for code in store.languages]
+            calls = [words(code, book.chain) for code in store.languages]
             poster = render(
                 "poster.html",
-                lang=lang, store_name=store.name, touchpoint=pick(touchpoint.name, lang, default), calls=calls, svg=svg, url=url,
+                lang=lang, t=words(lang, book.chain), store_name=store.name, touchpoint=pick(touchpoint.name, lang, default), calls=calls, svg=svg, url=url,
                 csp=POSTER_POLICY,  # a file has no server to send the policy: it travels in the page
             )
             base.with_suffix(".html").write_text(poster, encoding="utf-8")

@@ -256,8 +256,8 @@ def test_a_generated_client_runs_the_auditor_and_the_manager_flows(
         moved = call(e("feedback.api_v1_complaints_ticket_transitions_move"), 200, m.ComplaintDetail, ticket, client=manager,
                      body=m.Transition(to=m.TransitionTo.ACKNOWLEDGED)).parsed
         assert moved.complaint.state == "acknowledged" and isinstance(moved.complaint.received_at, dt.datetime)
-        metrics = call(e("feedback.api_v1_metrics_metrics"), 200, list, client=manager).parsed
-        assert all(isinstance(row, m.StoreMetrics) for row in metrics)
+        metrics = call(e("feedback.api_v1_metrics_metrics"), 200, m.Metrics, client=manager).parsed
+        assert isinstance(metrics.overall, m.Figures) and all(isinstance(row, m.StoreMetrics) for row in metrics.stores)
     assert {status for _, _, status in check.answered} >= {200, 201, 304, 403, 404, 409, 413, 422}
 
 

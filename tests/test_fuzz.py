@@ -37,7 +37,7 @@ from audit_api.domain.complaints import new_ticket, normalise_ticket
 from audit_api.domain.hours import day_start, status_at
 from audit_api.domain.links import link_token
 from audit_api.http import create_app
-from audit_api.render.labels import PAGES
+from audit_api.render.labels import FORM_ERRORS
 from audit_api.store import Database
 from audit_api.store.secret import instance_secret
 
@@ -60,7 +60,7 @@ FUZZ = settings.get_profile("fuzz")
 FEW = settings(FUZZ, max_examples=50)  # through the whole app: each example is a request
 
 SURVEY = BOOK.surveys[0]
-LABEL_KEYS = set(PAGES["en"])
+LABEL_KEYS = set(FORM_ERRORS)
 # Every field the customers' pages post: the survey's questions and every literal field name in the pages' templates.
 TEMPLATES = Path(forms.__file__).parent.parent / "render" / "templates"
 

@@ -34,7 +34,7 @@ def test_ces() -> None:
 def _respond(database: Database, store: str, touchpoint: str, at: dt.datetime, recommend: int, satisfied: int, easy: int) -> None:
     survey = BOOK.surveys[0]
     answers = SurveyAnswers(answers={"recommend": recommend, "satisfied": satisfied, "easy": easy}, contact=None)
-    feedback.save_response(database, survey, 1, store_id=store, touchpoint_id=touchpoint, language="en", answers=answers, browser=None, now=at).result()
+    feedback.save_response(database, survey, 1, at=BOOK.stores_by_id[store], touchpoint_id=touchpoint, language="en", answers=answers, browser=None, now=at).result()
 
 
 def test_metrics_api_per_store_touchpoint_and_period(loaded: Database, actors: dict[str, Actor]) -> None:
@@ -47,11 +47,12 @@ def test_metrics_api_per_store_touchpoint_and_period(loaded: Database, actors: d
     with make_client(loaded) as client:
         mx = client.get("/api/v1/metrics", params={"from": "2026-11-01", "to": "2026-11-30", "by_touchpoint": "true"}, headers=actors["manager_x"].headers).json()
         whole = client.get("/api/v1/metrics", params={"store": STORE_X, "from": "2026-11-01"}, headers=actors["admin"].headers).json()
-    checkout, fitting = mx
+    checkout, fitting = mx["stores"]
     assert (checkout["store_id"], checkout["touchpoint_id"], checkout["responses"]) == (STORE_X, "checkout", 3)
     # checkout: NPS 2 promoters, 1 detractor of 3 -> 33.3; CSAT 2 of 3 -> 66.7; CES (7+6+2)/3 = 5
     assert (checkout["nps"]["score"], checkout["csat"]["score"], checkout["ces"]["mean"]) == (33.3, 66.7, 5.0)
     assert (fitting["nps"]["score"], fitting["csat"]["score"], fitting["ces"]["mean"]) == (-100.0, 0.0, 4.0)
     # the whole store in the period: 4 answers; NPS (2 - 2)/4 = 0; CSAT 2/4 = 50; CES 19/4 = 4.75
-    [store] = whole
+    [store] = whole["stores"]
+    assert whole["overall"] == {key: value for key, value in store.items() if key not in ("store_id", "touchpoint_id")}
     assert (store["responses"], store["nps"]["score"], store["csat"]["score"], store["ces"]["mean"]) == (4, 0.0, 50.0, 4.75)

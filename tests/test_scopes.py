@@ -24,7 +24,7 @@ STORES = [f"store-{n:04d}" for n in range(1000)]
 MINE = ["store-0007", "store-0500"]
 PER_STORE = 12
 NOW = dt.datetime(2026, 11, 24, 12, 0, tzinfo=dt.UTC)
-TABLES = ("visits", "complaints", "survey_responses")
+TABLES = ("visits", "complaints", "survey_responses", "survey_dimension_answers")
 
 
 @pytest.fixture
@@ -113,4 +113,4 @@ def test_what_the_scope_lets_through(crowded: Database) -> None:
     assert len(seen) == 2 * PER_STORE // 2
     assert {c.store_id for c in feedback.queue(crowded, manager, NOW, include_closed=True)} == set(MINE)
     assert {r.store_id for r in feedback.list_responses(crowded, manager, limit=1000)} == set(MINE)
-    assert {m.store_id for m in feedback.metrics(crowded, manager)} == set(MINE)
+    assert {m.store_id for m in feedback.metrics(crowded, manager).stores} == set(MINE)

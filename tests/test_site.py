@@ -11,8 +11,8 @@ import pytest
 
 from audit_api.book import load_book
 from audit_api.site.build import build_site
-from audit_api.site.labels import site_labels
 from audit_api.store import Database, migrate, publish
+from audit_api.words import words
 
 from .conftest import DEMO_BOOK, NOON_TUESDAY, ROOT, make_client
 
@@ -98,14 +98,14 @@ def test_every_store_page_matches_the_api(built: tuple[Path, Database]) -> None:
     compared = 0
     with make_client(database) as client:
         for lang in BOOK.chain.languages:
-            t = site_labels(lang)
+            closed = words(lang, BOOK.chain).gettext("Closed")
             for store in BOOK.stores:
                 api = client.get(f"/api/v1/stores/{store.id}?lang={lang}").json()["store"]
                 page = read(out, f"{lang}/stores/{store.id}/index.html")
-                assert page.rows == {d["day"]: spans(d["intervals"]) or t["closed"] for d in api["hours"]}
+                assert page.rows == {d["day"]: spans(d["intervals"]) or closed for d in api["hours"]}
                 assert page.fields["phone"] == api["phone"] and page.fields["email"] == api["email"]
                 assert page.fields["address"].startswith(f"{api['address']}, {api['city']}")
-                expected = {e["date"]: (t["closed"] if e["closed"] else spans(e["intervals"])) + (f" ({e['note']})" if e["note"] else "") for e in api["exceptions"]}
+                expected = {e["date"]: (closed if e["closed"] else spans(e["intervals"])) + (f" ({e['note']})" if e["note"] else "") for e in api["exceptions"]}
                 assert {d: text.split(": ", 1)[1] for d, text in page.exceptions.items()} == expected
                 compared += 1
     assert compared == len(BOOK.stores) * len(BOOK.chain.languages)

@@ -27,8 +27,8 @@ def test_thirty_scripted_posts_from_one_address_count_ten(loaded: Database, acto
         listed = client.get("/api/v1/responses", params={"store": STORE}, headers=actors["manager_x"].headers).json()
     assert [page.status_code for page in pages] == [200] * 30
     assert suspect_reasons(loaded) == [None] * 10 + ["address_limit"] * 20
-    assert metrics == [{**metrics[0], "store_id": STORE, "responses": 10, "suspect": 20}]
-    assert metrics[0]["nps"]["count"] == 10
+    assert metrics["stores"] == [{**metrics["stores"][0], "store_id": STORE, "responses": 10, "suspect": 20}]
+    assert metrics["overall"]["nps"]["count"] == 10 and metrics["overall"]["suspect"] == 20
     assert sum(1 for r in listed if r["suspect"] == "address_limit") == 20
     assert sum("DRAW-" in page.text for page in pages) == 10, "suspect answers enter no prize draw"
 

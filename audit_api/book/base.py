@@ -27,12 +27,40 @@ class Base(msgspec.Struct, forbid_unknown_fields=True, frozen=True, kw_only=True
     """
 
 
+# What each pattern of the book asks for, in plain words: the description editors show, and what
+# `audit check` says when a value does not match (`book/hints.py`).
+PATTERN_WORDS: dict[str, str] = {}
+
+
+def whole(regex: str) -> str:
+    r"""`regex` matched against the whole value, meaning the same in Python (msgspec) and in editors (ECMA 262).
+
+    `$` would let Python accept a value ending in a line break (`id: |` reads as "front-door\n"), so
+    `(?![\s\S])`, "no character follows", ends the match in both engines. Classes are spelled out, [0-9]
+    rather than \d: Python's \d and \s also match other scripts' digits and more spaces than an editor's.
+    """
+    return f"^(?:{regex})(?![\\s\\S])"
+
+
+def matching(regex: str, words: str, *, description: str | None = None, **constraints: Any) -> Meta:
+    """The Meta of a text that matches `regex` as a whole. `words` says what it asks for, plainly, in
+    messages ("'x' is not <words>") and, unless a longer `description` is given, in editors."""
+    pattern = whole(regex)
+    PATTERN_WORDS[pattern] = words
+    return Meta(pattern=pattern, description=description or words, **constraints)
+
+
+# A character other than @ and white space, in both engines: Python's \s also matches \x1c-\x1f and
+# \x85, ECMA 262's also matches \ufeff, so both are spelt out.
+NOT_SPACE_OR_AT = r"[^@\s\x1c-\x1f\x85\ufeff]"
+
+
 Slug = Annotated[
     str,
-    Meta(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=64, description="lower-case id: letters, digits, dashes"),
+    matching(r"[a-z0-9]+(-[a-z0-9]+)*", "an id (lower-case letters a-z, digits 0-9 and dashes, e.g. front-door)", max_length=64),
 ]
 LangCode = Annotated[
-    str, Meta(pattern=r"^[a-z]{2,3}(-[A-Z]{2})?$", description="BCP 47 language code, e.g. en, bs, ru, pt-BR")
+    str, matching(r"[a-z]{2,3}(-[A-Z]{2})?", "a language code (two or three lower-case letters, e.g. en, bs, ru, or with a region: pt-BR)")
 ]
 Text = str | dict[LangCode, str]
 Weight = Annotated[float, Meta(ge=0)]

@@ -9,29 +9,35 @@ The folder's layout is the contract (the README's section on the standards book 
     surveys/*.yaml        one customer survey a file
     schemas/              JSON Schemas generated from the Structs (not read here)
 
-Every problem names the file, the path inside it and the line. A file with an unknown key still has
-its other keys checked, so one run shows as much as it can. Not for: writing anything.
+Every problem names the file (as the caller named the folder: `./my-book/chain.yaml` for
+`./my-book`), the path inside it and the line, in plain words (`book/hints.py`). A file with an
+unknown key still has its other keys checked, so one run shows as much as it can; a file that does
+not decode is left out of the rules across files, and references into its folder wait for the fix,
+so one mistake is one error. Not for: writing anything.
 """
 
 from __future__ import annotations
 
-import copy
 import difflib
-import re
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import msgspec
-
 from ..errors import BookInvalid, Problem
 from . import rules
+from .decode import decode, problem
 from .models import Book, Chain, Checklist, Faq, Store, Survey
-from .source import PathKey, Source, SourceError, format_path, read_source
+from .source import Source, SourceError, format_path, read_source
 
 SINGLE_FILES: dict[str, type] = {"chain.yaml": Chain, "faq.yaml": Faq}
 FOLDERS: dict[str, type] = {"stores": Store, "standards": Checklist, "surveys": Survey}
 _GENERATED = {"schemas"}
+_YAML = (".yaml", ".yml")
+# What a folder holds, and a file name for the example, for the error when it holds nothing.
+_ONE = {"stores": ("store", "main-street"), "standards": ("checklist", "store-visit"), "surveys": ("survey", "store-feedback")}
+# What each kind of file is called in messages.
+_KIND_NAMES: dict[type, str] = {Chain: "the chain", Faq: "the FAQ", Store: "a store", Checklist: "a checklist", Survey: "a survey"}
 
 
 @dataclass
@@ -48,7 +54,7 @@ class LoadResult:
         return [p for p in self.problems if p.severity == "warning"]
 
 
-def load_book(folder: Path) -> Book:
+def load_book(folder: Path | str) -> Book:
     """The validated book; raises BookInvalid with every error found."""
     result = check_book(folder)
     if result.book is None:
@@ -56,27 +62,37 @@ def load_book(folder: Path) -> Book:
     return result.book
 
 
-def check_book(folder: Path) -> LoadResult:
-    """Read and validate every file of the book; never raises for bad content."""
-    folder = Path(folder)
+def check_book(folder: Path | str) -> LoadResult:
+    """Read and validate every file of the book; never raises for bad content.
+
+    Files are named in messages the way `folder` is written: pass the text a person typed
+    (`./my-book`) to have it kept as it is, `./` included.
+    """
+    book_dir = _BookDir(Path(folder), os.fspath(folder))
+    folder = book_dir.root
     problems: list[Problem] = []
     if not folder.is_dir():
-        return LoadResult(None, [Problem(file=str(folder), path="$", line=1, message="no such folder")])
+        return LoadResult(None, [Problem(file=book_dir.given, path="$", line=1, message="no such folder")])
 
     decoded: dict[str, list[tuple[Any, Source]]] = {}
+    unread: set[str] = set()  # the folders with a file that did not decode, or with no file at all
     for name, type_ in SINGLE_FILES.items():
         file = folder / name
         if not file.is_file():
-            problems.append(Problem(file=_show(file, folder), path="$", line=1, message="missing file"))
+            problems.append(Problem(file=book_dir.show(file), path="$", line=1, message="missing file"))
             continue
-        decoded[name] = _decode_file(file, folder, type_, problems)
+        decoded[name] = _decode_file(file, book_dir, type_, problems)
     for sub, type_ in FOLDERS.items():
-        files = sorted((folder / sub).glob("*.y*ml")) if (folder / sub).is_dir() else []
-        decoded[sub] = [item for file in files for item in _decode_file(file, folder, type_, problems)]
-    problems.extend(_stray_files(folder))
+        files = _book_files(folder / sub)
+        decoded[sub] = [item for file in files for item in _decode_file(file, book_dir, type_, problems)]
+        if len(decoded[sub]) < len(files) or not files:
+            unread.add(sub)
+        if not files:
+            problems.append(_empty_folder(book_dir, sub))
+    problems.extend(_stray_files(book_dir))
 
     if any(not decoded.get(name) for name in SINGLE_FILES):
-        return LoadResult(None, problems)
+        return LoadResult(None, _sorted(problems))
     (chain, _), (faq, _) = decoded["chain.yaml"][0], decoded["faq.yaml"][0]
     book = Book(
         chain=chain,
@@ -86,135 +102,120 @@ def check_book(folder: Path) -> LoadResult:
         surveys=[obj for obj, _ in decoded["surveys"]],
     )
     sources = {id(obj): src for items in decoded.values() for obj, src in items}
-    problems.extend(rules.check(book, lambda obj: sources[id(obj)]))
+    problems.extend(rules.check(book, lambda obj: sources[id(obj)], unread=frozenset(unread)))
     has_errors = any(p.severity == "error" for p in problems)
-    return LoadResult(None if has_errors else book, sorted(problems, key=lambda p: (p.file, p.line)))
+    return LoadResult(None if has_errors else book, _sorted(problems))
 
 
-def _show(file: Path, folder: Path) -> str:
-    """How a file is named in messages: relative to the book's parent, e.g. checklists/chain.yaml."""
-    try:
-        return str(file.relative_to(folder.parent))
-    except ValueError:
-        return str(file)
+def _sorted(problems: list[Problem]) -> list[Problem]:
+    return sorted(problems, key=lambda p: (p.file, p.line))
 
 
-def _stray_files(folder: Path) -> list[Problem]:
-    """YAML files the loader would not read: most likely a misnamed file."""
-    known = set(SINGLE_FILES) | set(FOLDERS) | _GENERATED
+@dataclass(frozen=True)
+class _BookDir:
+    """The book's folder, and how the caller wrote it: the start of every file name in messages."""
+
+    root: Path
+    given: str
+
+    def show(self, file: Path) -> str:
+        """`file` named from the folder as given: `./my-book` + `stores/x.yaml` -> `./my-book/stores/x.yaml`."""
+        inside = file.relative_to(self.root).as_posix()
+        start = self.given.rstrip("/")
+        if not start:
+            return f"/{inside}" if self.given.startswith("/") else inside
+        return f"{start}/{inside}"
+
+
+def _book_files(folder: Path) -> list[Path]:
+    """The YAML files the book reads in `folder` (not below it)."""
+    if not folder.is_dir():
+        return []
+    return sorted(file for file in folder.iterdir() if file.is_file() and file.suffix.lower() in _YAML)
+
+
+def _empty_folder(book_dir: _BookDir, sub: str) -> Problem:
+    one, example = _ONE[sub]
+    return Problem(
+        file=book_dir.show(book_dir.root / sub) + "/",
+        path="$",
+        line=1,
+        message=f"the book has no {one}: add a file for each {one} here, e.g. {sub}/{example}.yaml",
+    )
+
+
+def _stray_files(book_dir: _BookDir) -> list[Problem]:
+    """YAML files the loader would not read (misnamed, or in the wrong folder): warnings, naming where such a file goes.
+
+    Other files (a README.md beside the stores, an editor's backup) are left alone.
+    """
+    folder = book_dir.root
+    read = {folder / name for name in SINGLE_FILES} | {file for sub in FOLDERS for file in _book_files(folder / sub)}
     stray = []
-    for file in sorted(folder.rglob("*.y*ml")):
-        top = file.relative_to(folder).parts[0]
-        if top not in known or (top in FOLDERS and file.parent != folder / top):
-            expected = ", ".join([*SINGLE_FILES, *(f"{f}/*.yaml" for f in FOLDERS)])
-            stray.append(
-                Problem(file=_show(file, folder), path="$", line=1, message=f"unexpected file: the book reads {expected}")
-            )
+    for file in sorted(folder.rglob("*")):
+        inside = file.relative_to(folder)
+        if not file.is_file() or file.suffix.lower() not in _YAML or file in read or inside.parts[0] in _GENERATED:
+            continue
+        if any(part.startswith(".") for part in inside.parts):
+            continue  # hidden folders and files: .git, an editor's state
+        message = f"the book does not read this file{_where_it_goes(file, inside)}"
+        stray.append(Problem(file=book_dir.show(file), path="$", line=1, message=message, severity="warning"))
     return stray
 
 
-def _decode_file(file: Path, folder: Path, type_: type, problems: list[Problem]) -> list[tuple[Any, Source]]:
-    shown = _show(file, folder)
+def _where_it_goes(file: Path, inside: Path) -> str:
+    """Where a stray file may have been meant to go: by what it holds, else by its name; else what the book reads."""
+    expected = ", ".join([*SINGLE_FILES, *(f"{sub}/*.yaml" for sub in FOLDERS)])
+    kind = _kind_of(file)
+    places = {type_: name for name, type_ in SINGLE_FILES.items()} | {type_: f"{sub}/{inside.name}" for sub, type_ in FOLDERS.items()}
+    if kind is not None and kind in SINGLE_FILES.values():
+        return f": it holds {_KIND_NAMES[kind]}, which the book reads from {places[kind]}"
+    if kind is not None:
+        return f": it holds {_KIND_NAMES[kind]}; move it to {places[kind]}"
+    if len(inside.parts) == 1 and (close := difflib.get_close_matches(inside.name, list(SINGLE_FILES), n=1, cutoff=0.6)):
+        return f": did you mean {close[0]}?"
+    if len(inside.parts) == 2 and (close := difflib.get_close_matches(inside.parts[0], list(FOLDERS), n=1, cutoff=0.6)):
+        return f": did you mean {close[0]}/{inside.name}?"
+    return f" (it reads {expected})"
+
+
+def _kind_of(file: Path) -> type | None:
+    """The kind of book file `file` holds, judged by its keys; None if unreadable or unclear."""
+    try:
+        data = read_source(file).data
+    except SourceError:
+        return None
+    if not isinstance(data, dict):
+        return None
+    fits = [kind for kind in _KIND_NAMES if set(data) <= _fields(kind)]
+    return fits[0] if len(fits) == 1 else None
+
+
+def _fields(kind: type) -> set[str]:
+    return set(getattr(kind, "__struct_fields__", ()))
+
+
+def _decode_file(file: Path, book_dir: _BookDir, type_: type, problems: list[Problem]) -> list[tuple[Any, Source]]:
+    shown = book_dir.show(file)
     try:
         source = read_source(file)
     except SourceError as exc:
         problems.append(Problem(file=shown, path=format_path(exc.path), line=exc.line, message=exc.message))
         return []
-    source.file = Path(shown)
-    obj = _convert(source, type_, problems)
+    source.name = shown
+    for path, note in source.notes:
+        problems.append(problem(source, path, note, severity="warning"))
+    if looks_like := _other_kind(source.data, type_):
+        problems.append(problem(source, (), f"this file holds {_KIND_NAMES[looks_like]}, not {_KIND_NAMES[type_]}: is it in the wrong place?"))
+        return []
+    obj = decode(source, type_, problems)
     return [] if obj is None else [(obj, source)]
 
 
-_AT = re.compile(r"^(?P<msg>.*?)(?: - at (?P<key>`key` in )?`(?P<path>\$[^`]*)`)?$", re.S)
-_UNKNOWN = re.compile(r"^Object contains unknown field `(?P<key>.+)`$")
-_PATH_PART = re.compile(r"\.([^.\[]+)|\[(\d+)\]|\[\.\.\.\]")
-
-
-def _convert(source: Source, type_: type, problems: list[Problem]) -> Any:
-    """msgspec-decode the source; report unknown keys and go on without them, stop at anything else."""
-    data = copy.deepcopy(source.data)
-    while True:
-        try:
-            return msgspec.convert(data, type_)
-        except msgspec.ValidationError as exc:
-            match = _AT.match(str(exc))
-            assert match is not None  # the pattern matches any text
-            message, path = match["msg"], parse_path(match["path"] or "$")
-            if match["key"]:
-                message = f"a key: {message}"
-            unknown = _UNKNOWN.match(message)
-            if unknown is None:
-                problems.append(_problem(source, path, _humane(message)))
-                return None
-            key_path = path + (unknown["key"],)
-            hint = _did_you_mean(unknown["key"], _fields_at(type_, source.data, path))
-            problems.append(_problem(source, key_path, f"unknown key '{unknown['key']}'{hint}", key=True))
-            _delete(data, key_path)
-
-
-def _problem(source: Source, path: PathKey, message: str, *, key: bool = False, severity: str = "error") -> Problem:
-    return Problem(
-        file=str(source.file),
-        path=format_path(path),
-        line=source.line_of(path, key=key),
-        message=message,
-        severity=severity,
-    )
-
-
-def _humane(message: str) -> str:
-    message = message.replace("Object missing required field", "missing required key")
-    return message.replace("Invalid value", "invalid value").replace("Expected", "expected")
-
-
-def parse_path(text: str) -> PathKey:
-    """`$.stages[0].items` -> ("stages", 0, "items")."""
-    parts: list[str | int] = []
-    for name, index in _PATH_PART.findall(text[1:]):
-        if name:
-            parts.append(name)
-        elif index:
-            parts.append(int(index))
-    return tuple(parts)
-
-
-def _delete(data: Any, path: PathKey) -> None:
-    for part in path[:-1]:
-        data = data[part]
-    del data[path[-1]]
-
-
-def _did_you_mean(key: str, fields: list[str]) -> str:
-    close = difflib.get_close_matches(key, fields, n=1, cutoff=0.6)
-    if close:
-        return f" (did you mean '{close[0]}'?)"
-    return f" (expected one of: {', '.join(fields)})" if fields else ""
-
-
-def _fields_at(type_: Any, data: Any, path: PathKey) -> list[str]:
-    """The keys a Struct accepts at `path` of `data`, following lists, options and tagged unions."""
-    info: Any = msgspec.inspect.type_info(type_)
-    for part in path + (None,):
-        info = _pick_struct(info, data)
-        if part is None:
-            break
-        if isinstance(info, msgspec.inspect.StructType):
-            info = next((f.type for f in info.fields if f.encode_name == part), None)
-        elif isinstance(info, (msgspec.inspect.ListType, msgspec.inspect.DictType)):
-            info = getattr(info, "item_type", None) or getattr(info, "value_type", None)
-        try:
-            data = data[part]
-        except (KeyError, IndexError, TypeError):
-            return []
-    return [f.encode_name for f in info.fields] if isinstance(info, msgspec.inspect.StructType) else []
-
-
-def _pick_struct(info: Any, data: Any) -> Any:
-    if isinstance(info, msgspec.inspect.UnionType):
-        structs = [t for t in info.types if isinstance(t, msgspec.inspect.StructType)]
-        for struct in structs:
-            if isinstance(data, dict) and struct.tag_field and data.get(struct.tag_field) == struct.tag:
-                return struct
-        containers = [t for t in info.types if not isinstance(t, msgspec.inspect.NoneType)]
-        return structs[0] if len(structs) == 1 else (containers[0] if len(containers) == 1 else info)
-    return info
+def _other_kind(data: Any, type_: type) -> type | None:
+    """The kind of file `data` is, when it has several keys `type_` does not know and another kind knows them all."""
+    if not isinstance(data, dict):
+        return None
+    if len(set(data) - _fields(type_)) < 3:
+        return None
+    return next((other for other in _KIND_NAMES if other is not type_ and set(data) <= _fields(other)), None)

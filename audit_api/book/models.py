@@ -20,7 +20,7 @@ from typing import Annotated, Literal
 
 from msgspec import Meta
 
-from .base import Base, LangCode, Slug, Text, Weight
+from .base import NOT_SPACE_OR_AT, Base, LangCode, Slug, Text, Weight, matching
 from .items import ChoiceItem as ChoiceItem
 from .items import Item
 from .items import NumberItem as NumberItem
@@ -30,9 +30,10 @@ from .questions import Question
 
 Interval = Annotated[
     str,
-    Meta(
-        pattern=r"^\d\d:\d\d-\d\d:\d\d$",
-        description="HH:MM-HH:MM in the store's local time; an end at or before the start runs past midnight",
+    matching(
+        r"[0-9]{2}:[0-9]{2}-[0-9]{2}:[0-9]{2}",
+        "opening hours as HH:MM-HH:MM, e.g. 09:00-20:00",
+        description="HH:MM-HH:MM in the store's local time, e.g. 09:00-20:00; an end at or before the start runs past midnight",
     ),
 ]
 Hours = Annotated[int, Meta(ge=1, le=24 * 30)]
@@ -81,8 +82,17 @@ class Chain(Base, frozen=True, kw_only=True):
     contacts: Annotated[list[Contact], Meta(min_length=1)]
     complaints: ComplaintProcedure
     retention_days: Annotated[int, Meta(ge=1, description="days customers' personal data is kept")]
+    default_survey: Annotated[
+        Slug | None,
+        Meta(description="the survey of a touchpoint that names none, in a store that names none; not needed in a book of one survey"),
+    ] = None
     visits: VisitRules = VisitRules()
     survey_limits: SurveyLimits = SurveyLimits()
+    words: Annotated[
+        dict[str, Text],
+        Meta(description="the chain's own word for any of the product's words, keyed by its English id (audit_api/locale/messages.pot): "
+             "{'Stores': {bs: Poslovnice}}; a language the product has no catalog for takes its words from here"),
+    ] = {}
 
 
 class FaqTopic(Base, frozen=True, kw_only=True):
@@ -137,6 +147,7 @@ class Coordinates(Base, frozen=True, kw_only=True):
 class Touchpoint(Base, frozen=True, kw_only=True):
     id: Slug
     name: Text
+    survey: Annotated[Slug | None, Meta(description="the survey its QR code serves (a survey's id); else the store's")] = None
 
 
 class Store(Base, frozen=True, kw_only=True):
@@ -144,15 +155,21 @@ class Store(Base, frozen=True, kw_only=True):
     name: str
     address: str
     city: str
-    country: Annotated[str, Meta(pattern=r"^[A-Z]{2}$", description="ISO 3166-1 alpha-2")]
+    country: Annotated[str, matching(r"[A-Z]{2}", "a country code of two capital letters (ISO 3166-1), e.g. BA, RU, KE")]
     timezone: str
     phone: str
-    email: Annotated[str, Meta(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
+    email: Annotated[str, matching(rf"{NOT_SPACE_OR_AT}+@{NOT_SPACE_OR_AT}+\.{NOT_SPACE_OR_AT}+", "an e-mail address, e.g. shop@example.com")]
     coordinates: Coordinates | None = None
     languages: Annotated[list[LangCode], Meta(min_length=1)]
     hours: WeekHours
     exceptions: list[HoursException] = []
     touchpoints: Annotated[list[Touchpoint], Meta(min_length=1)]
+    survey: Annotated[
+        Slug | None, Meta(description="the survey of its touchpoints that name none (a survey's id); else the chain's default_survey")
+    ] = None
+
+    def touchpoint(self, touchpoint_id: str) -> Touchpoint | None:
+        return next((t for t in self.touchpoints if t.id == touchpoint_id), None)
 
 
 # --- service-standard checklists ------------------------------------------------------------
@@ -193,9 +210,35 @@ class FollowUp(Base, frozen=True, kw_only=True):
     text: Text
 
 
+CurrencyCode = Annotated[str, matching(r"[A-Z]{3}", "an ISO 4217 currency code: three upper-case letters, e.g. BAM, EUR, RUB")]
+CodePrefix = Annotated[
+    str, matching(r"[A-Z][A-Z0-9]{1,9}", "a short word of 2-10 upper-case letters A-Z or digits, starting with a letter: LIPA gives LIPA-7KQ2M9XA")
+]
+IncentiveKind = Literal["coupon", "prize_draw"]
+# A code's prefix where the book names none: words of no chain, saying what the code is.
+DEFAULT_CODE_PREFIX: dict[IncentiveKind, str] = {"coupon": "CODE", "prize_draw": "DRAW"}
+
+
+class Worth(Base, frozen=True, kw_only=True):
+    """What a coupon or a prize is worth: an `amount` in a `currency` (a prize worth 50 BAM), or a
+    `percent` off (a coupon worth 10 %); one of the two. Pages format it in the reader's language."""
+
+    amount: Annotated[float, Meta(gt=0)] | None = None
+    currency: CurrencyCode | None = None
+    percent: Annotated[float, Meta(gt=0, le=100)] | None = None
+
+
 class Incentive(Base, frozen=True, kw_only=True):
-    kind: Literal["coupon", "prize_draw"]
+    kind: IncentiveKind
     text: Text
+    code_prefix: Annotated[
+        CodePrefix | None, Meta(description="what each coupon or draw code starts with; CODE for a coupon, DRAW for a draw if left out")
+    ] = None
+    value: Worth | None = None
+
+    @property
+    def prefix(self) -> str:
+        return self.code_prefix or DEFAULT_CODE_PREFIX[self.kind]
 
 
 class Survey(Base, frozen=True, kw_only=True):
@@ -225,4 +268,17 @@ class Book(Base, dict=True, frozen=True, kw_only=True):
     @functools.cached_property
     def checklists_by_id(self) -> dict[str, Checklist]:
         return {checklist.id: checklist for checklist in self.checklists}
+
+    @functools.cached_property
+    def surveys_by_id(self) -> dict[str, Survey]:
+        return {survey.id: survey for survey in self.surveys}
+
+    def survey_id_for(self, store: Store, touchpoint: Touchpoint) -> str | None:
+        """The id of the survey a touchpoint serves: the touchpoint's `survey`, else its store's, else the
+        chain's `default_survey`, else the book's only survey. None when nothing names one (`audit check`
+        refuses that, and a reference to a survey the book lacks)."""
+        named = touchpoint.survey or store.survey or self.chain.default_survey
+        if named is None and len(self.surveys) == 1:
+            return self.surveys[0].id
+        return named
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 import typing
-from typing import Annotated, Any, ClassVar
+from typing import Annotated, Any, ClassVar, Literal
 
 from msgspec import Meta
 
@@ -126,9 +126,21 @@ class CesQuestion(_ScaleQuestion, tag="ces", frozen=True, kw_only=True):
         return (1, 7)
 
 
+# The five dimensions of service quality of SERVQUAL (Parasuraman, Zeithaml and Berry): what a rating
+# question may measure, so the metrics give each dimension's mean across questions and surveys.
+Dimension = Literal["tangibles", "reliability", "responsiveness", "assurance", "empathy"]
+DIMENSIONS: tuple[Dimension, ...] = typing.get_args(Dimension)
+
+
 class RatingQuestion(_ScaleQuestion, tag="rating", frozen=True, kw_only=True):
+    """A whole number from `min` to `max`; with a `dimension`, it feeds that dimension's mean."""
+
     min: int = 1
     max: int = 5
+    dimension: Annotated[
+        Dimension | None,
+        Meta(description="the SERVQUAL dimension it measures: tangibles, reliability, responsiveness, assurance or empathy"),
+    ] = None
 
     def range(self) -> tuple[int, int]:
         return (self.min, self.max)

@@ -15,11 +15,15 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 import msgspec
+from babel.numbers import is_currency
 
+from .. import words as product_words
 from ..errors import Problem
 from .base import duplicates
+from .hints import closest, closest_zone, did_you_mean
 from .intervals import DAY, parse_interval
-from .models import MAX_SURVEY_QUESTIONS, WEEKDAYS, Book, Checklist, Store, Survey
+from .models import MAX_SURVEY_QUESTIONS, WEEKDAYS, Book, Chain, Checklist, Store, Survey
+from .questions import RatingQuestion
 from .source import PathKey, Source, format_path
 
 REVIEW_EVERY_DAYS = 183  # the sources: review standards at least every six months
@@ -34,7 +38,7 @@ class _Report:
         source = self.source_of(doc)
         self.problems.append(
             Problem(
-                file=str(source.file),
+                file=source.name,
                 path=format_path(path),
                 line=source.line_of(path),
                 message=message,
@@ -47,10 +51,14 @@ class _Report:
 
     def where(self, doc: Any, path: PathKey) -> str:
         source = self.source_of(doc)
-        return f"{source.file}:{source.line_of(path)}"
+        return f"{source.name}:{source.line_of(path)}"
 
 
-def check(book: Book, source_of: Callable[[Any], Source], today: dt.date | None = None) -> list[Problem]:
+def check(
+    book: Book, source_of: Callable[[Any], Source], today: dt.date | None = None, *, unread: frozenset[str] = frozenset()
+) -> list[Problem]:
+    """Every finding about `book`. `unread` names the folders (`stores`, `standards`, `surveys`) with a file
+    that did not decode or with no file: references into them are not checked, the loader has said why."""
     report = _Report(source_of)
     today = today or dt.date.today()
     _check_chain(book, report)
@@ -64,8 +72,12 @@ def check(book: Book, source_of: Callable[[Any], Source], today: dt.date | None 
     _unique_docs(book.surveys, "survey", report)
     for survey in book.surveys:
         _check_survey(survey, report)
-    for doc in [book.chain, book.faq, *book.stores, *book.checklists, *book.surveys]:
-        _check_translations(doc, book, report)
+        _check_incentive(survey, report)
+    if not {"stores", "surveys"} & unread:  # a file that did not decode is not missing: its error is the one to fix
+        _check_survey_references(book, report)
+    _check_dimension_scales(book, report)
+    _check_languages([book.chain, book.faq, *book.stores, *book.checklists, *book.surveys], book, report)
+    _check_words(book, report)
     return report.problems
 
 
@@ -76,7 +88,13 @@ def _check_chain(book: Book, report: _Report) -> None:
     chain = book.chain
     _unique_values(chain, chain.languages, ("languages",), "language", report)
     if chain.default_language not in chain.languages:
-        report.add(chain, ("default_language",), f"'{chain.default_language}' is not listed in languages")
+        listed = ", ".join(chain.languages)
+        report.add(
+            chain,
+            ("default_language",),
+            f"'{chain.default_language}' is not listed in languages ({listed}){did_you_mean(chain.default_language, chain.languages)}: "
+            "the default language is one of them",
+        )
     procedure = chain.complaints
     if procedure.respond_within_hours < procedure.acknowledge_within_hours:
         report.add(
@@ -93,7 +111,8 @@ def _check_faq(book: Book, report: _Report) -> None:
     topics = {topic.id for topic in faq.topics}
     for index, entry in enumerate(faq.entries):
         if entry.topic not in topics:
-            report.add(faq, ("entries", index, "topic"), f"unknown topic '{entry.topic}' (topics: {', '.join(sorted(topics))})")
+            hint = did_you_mean(entry.topic, sorted(topics)) or f" (topics: {', '.join(sorted(topics))})"
+            report.add(faq, ("entries", index, "topic"), f"unknown topic '{entry.topic}'{hint}")
     used = {entry.topic for entry in faq.entries}
     for index, topic in enumerate(faq.topics):
         if topic.id not in used:
@@ -107,10 +126,9 @@ def _check_store(store: Store, book: Book, report: _Report) -> None:
     try:
         zoneinfo.ZoneInfo(store.timezone)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        report.add(store, ("timezone",), f"unknown time zone '{store.timezone}' (use an IANA name such as Europe/Sarajevo)")
-    for index, lang in enumerate(store.languages):
-        if lang not in book.chain.languages:
-            report.add(store, ("languages", index), f"'{lang}' is not one of the chain's languages")
+        zone = closest_zone(store.timezone)
+        hint = f"did you mean {zone}?" if zone else "write a zone of the tz database as Area/City, e.g. Europe/Sarajevo"
+        report.add(store, ("timezone",), f"unknown time zone '{store.timezone}': {hint}")
     _unique_values(store, store.languages, ("languages",), "language", report)
     _unique_ids(store, store.touchpoints, ("touchpoints",), "touchpoint", report)
 
@@ -206,11 +224,75 @@ def _check_survey(survey: Survey, report: _Report) -> None:
         followed = by_id.get(rule.question)
         scale = followed.range() if followed else None
         if followed is None:
-            report.add(survey, ("follow_up", index, "question"), f"unknown question '{rule.question}'")
+            report.add(survey, ("follow_up", index, "question"), f"unknown question '{rule.question}'{did_you_mean(rule.question, list(by_id))}")
         elif scale is None:
             report.add(survey, ("follow_up", index, "question"), f"'{rule.question}' is not a scored question")
         elif not scale[0] <= rule.at_most < scale[1]:
             report.add(survey, ("follow_up", index, "at_most"), f"at_most must lie in {scale[0]}..{scale[1] - 1}")
+
+
+def _check_incentive(survey: Survey, report: _Report) -> None:
+    worth = survey.incentive.value if survey.incentive else None
+    if worth is None:
+        return
+    at: PathKey = ("incentive", "value")
+    if (worth.amount is None) == (worth.percent is None):
+        report.add(survey, at, "give an amount with its currency (a prize worth 50 BAM) or a percent off (a coupon worth 10 %), one of the two")
+    elif worth.amount is not None and worth.currency is None:
+        report.add(survey, at, "an amount needs its currency: an ISO 4217 code such as BAM, EUR or RUB")
+    elif worth.percent is not None and worth.currency is not None:
+        report.add(survey, (*at, "currency"), "a percent off has no currency")
+    if worth.currency is not None and not is_currency(worth.currency):
+        report.add(survey, (*at, "currency"), f"'{worth.currency}' is not an ISO 4217 currency code (such as BAM, EUR, RUB)")
+
+
+def _check_survey_references(book: Book, report: _Report) -> None:
+    """Every survey a touchpoint, a store or the chain names exists, and every touchpoint has a survey
+    to serve on its QR code (the order of `Book.survey_id_for`); a survey no touchpoint serves is a warning."""
+    known = book.surveys_by_id
+    listed = ", ".join(sorted(known)) or "none"
+
+    def reference(doc: Any, path: PathKey, survey_id: str | None) -> None:
+        if survey_id is not None and survey_id not in known:
+            report.add(doc, path, f"unknown survey '{survey_id}'" + (did_you_mean(survey_id, sorted(known)) or f" (surveys: {listed})"))
+
+    reference(book.chain, ("default_survey",), book.chain.default_survey)
+    served: set[str] = set()
+    for store in book.stores:
+        reference(store, ("survey",), store.survey)
+        for index, touchpoint in enumerate(store.touchpoints):
+            reference(store, ("touchpoints", index, "survey"), touchpoint.survey)
+            survey_id = book.survey_id_for(store, touchpoint)
+            if survey_id is None:
+                report.add(
+                    store,
+                    ("touchpoints", index),
+                    f"touchpoint '{touchpoint.id}' has no survey to serve: name one with `survey:` on the touchpoint or the store, "
+                    f"or as the chain's `default_survey` (surveys: {listed})",
+                )
+            else:
+                served.add(survey_id)
+    for survey in book.surveys:
+        if survey.id not in served:
+            report.warn(survey, ("id",), f"no touchpoint serves survey '{survey.id}' (name it with `survey:` on a touchpoint or a store)")
+
+
+def _check_dimension_scales(book: Book, report: _Report) -> None:
+    """The rating questions of one SERVQUAL dimension share one scale across the book, so its mean reads on it."""
+    first: dict[str, tuple[tuple[int, int], Survey, PathKey]] = {}
+    for survey in book.surveys:
+        for index, question in enumerate(survey.questions):
+            if not isinstance(question, RatingQuestion) or question.dimension is None:
+                continue
+            path: PathKey = ("questions", index)
+            scale, seen = question.range(), first.setdefault(question.dimension, (question.range(), survey, path))
+            if scale != seen[0]:
+                report.add(
+                    survey,
+                    (*path, "dimension"),
+                    f"{question.dimension} is rated {seen[0][0]}..{seen[0][1]} at {report.where(seen[1], seen[2])}, here {scale[0]}..{scale[1]}: "
+                    "one dimension, one scale, so its mean reads on it",
+                )
 
 
 # --- shared -----------------------------------------------------------------------------------
@@ -233,17 +315,98 @@ def _unique_values(doc: Any, values: list[str], path: PathKey, what: str, report
         report.add(doc, where, message)
 
 
-def _check_translations(doc: Any, book: Book, report: _Report) -> None:
-    default, languages = book.chain.default_language, book.chain.languages
-    for path, text in _texts(doc, ()):
-        if default not in text:
+def _check_languages(docs: list[Any], book: Book, report: _Report) -> None:
+    """Every translated text has the default language and, as a warning, every other language of the chain;
+    stores and texts use only the chain's languages.
+
+    One cause, one finding: a default language missing from the list, or written in no text, is one error
+    on the chain (not one per text); a language no text is written in is one warning on the chain; a
+    language a whole file lacks is one finding on that file; a language the chain does not list is one
+    finding where it is first used, counting the other uses.
+    """
+    chain = book.chain
+    default, languages = chain.default_language, chain.languages
+    if default not in languages:
+        return  # `_check_chain` said so; every text would repeat it
+    texts = {id(doc): list(_texts(doc, ())) for doc in docs}
+    written = {lang for found in texts.values() for _, text in found for lang in text}
+    unwritten = [lang for lang in languages if lang not in written]
+    _unlisted_languages(docs, texts, book, unwritten, report)
+    if not written:
+        return  # a book of plain, language-neutral texts
+    if default not in written:
+        used = ", ".join(sorted(written))
+        report.add(chain, ("default_language",), f"no text of the book is written in the default language '{default}' (the texts are in {used})")
+        return
+    for index, lang in enumerate(languages):
+        if lang in unwritten:
+            near = did_you_mean(lang, sorted(written - set(languages)))
+            report.warn(chain, ("languages", index), f"no text of the book is written in '{lang}'{near}: translate the texts, or take it off the list")
+    for doc in docs:
+        _check_translations(doc, texts[id(doc)], [lang for lang in languages if lang in written], default, report)
+
+
+def _check_translations(doc: Any, texts: list[tuple[PathKey, dict[str, str]]], languages: list[str], default: str, report: _Report) -> None:
+    """The languages each text of `doc` lacks; a language every text of the file lacks is said once, at the first."""
+    whole_file = {lang for lang in languages if len(texts) > 1 and all(lang not in text for _, text in texts)}
+    for lang in sorted(whole_file):
+        if lang == default:
+            report.add(doc, texts[0][0], f"no text of this file is in the default language '{default}' ({len(texts)} texts): it is what a missing translation falls back to")
+        else:
+            report.warn(doc, texts[0][0], f"no text of this file is translated into {lang} ({len(texts)} texts): '{default}' is shown instead")
+    for path, text in texts:
+        if default not in text and default not in whole_file:
             report.add(doc, path, f"no text in the default language '{default}' to fall back to")
-        missing = [lang for lang in languages if lang not in text and lang != default]
+        missing = [lang for lang in languages if lang not in text and lang != default and lang not in whole_file]
         if missing:
             report.warn(doc, path, f"no translation for {', '.join(missing)}: '{default}' is shown instead")
-        extra = [lang for lang in text if lang not in languages]
-        if extra:
-            report.warn(doc, path, f"{', '.join(extra)} is not one of the chain's languages")
+
+
+def _unlisted_languages(
+    docs: list[Any], texts: dict[int, list[tuple[PathKey, dict[str, str]]]], book: Book, unwritten: list[str], report: _Report
+) -> None:
+    """A language the chain does not list: one finding where it is first used, an error if a store lists it."""
+    languages = book.chain.languages
+    stores: dict[str, list[tuple[Store, int]]] = {}
+    for store in book.stores:
+        for index, lang in enumerate(store.languages):
+            if lang not in languages:
+                stores.setdefault(lang, []).append((store, index))
+    used: dict[str, list[tuple[Any, PathKey]]] = {}
+    for doc in docs:
+        for path, text in texts[id(doc)]:
+            for lang in text:
+                if lang not in languages:
+                    used.setdefault(lang, []).append((doc, path))
+    for lang in sorted(set(stores) | set(used)):
+        listed, in_texts = stores.get(lang, []), used.get(lang, [])
+        counts = [f"{len(listed)} stores list it"] if len(listed) > 1 else []
+        counts += [f"{len(in_texts)} texts are written in it"] if in_texts else []
+        typo = closest(lang, unwritten)
+        message = f"'{lang}' is not one of the chain's languages ({', '.join(languages)})" + (f" (is '{typo}' in chain.yaml a typo?)" if typo else "")
+        message += f"; {' and '.join(counts)}" if counts else ""
+        if listed:
+            store, index = listed[0]
+            report.add(store, ("languages", index), f"{message}: add it to languages in chain.yaml, or take it off here")
+        else:
+            doc, path = in_texts[0]
+            report.warn(doc, path, f"{message}: add it to languages in chain.yaml, or remove those translations")
+
+
+def _check_words(book: Book, report: _Report) -> None:
+    """The chain's own words (`words:`) name words the product has; each language lacking some is one warning."""
+    chain, known = book.chain, product_words.msgids()
+    for key in chain.words:
+        if key not in known:
+            report.warn(chain, ("words", key), f"'{key}' is not one of the product's words{did_you_mean(key, sorted(known))}: see audit_api/locale/messages.pot")
+    for index, lang in enumerate(chain.languages):
+        if missing := product_words.missing(lang, chain):
+            listed = "; ".join(f"'{msgid}'" for msgid in missing)
+            report.warn(
+                chain, ("languages", index),
+                f"'{lang}' has no word of the product's own for {len(missing)} of {len(product_words.messages())} words, shown in "
+                f"'{chain.default_language}' instead: give them under words (keyed by the English word): {listed}",
+            )
 
 
 def _texts(value: Any, path: PathKey) -> Iterator[tuple[PathKey, dict[str, str]]]:
@@ -252,7 +415,8 @@ def _texts(value: Any, path: PathKey) -> Iterator[tuple[PathKey, dict[str, str]]
         yield path, value
     elif isinstance(value, msgspec.Struct):
         for name in value.__struct_fields__:
-            yield from _texts(getattr(value, name), (*path, name))
+            if not (isinstance(value, Chain) and name == "words"):  # the product's words, not texts: `_check_words`
+                yield from _texts(getattr(value, name), (*path, name))
     elif isinstance(value, list):
         for index, child in enumerate(value):
             yield from _texts(child, (*path, index))

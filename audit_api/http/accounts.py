@@ -20,7 +20,7 @@ from .auth import require
 from .context import Context, SignedIn
 from .openapi import Documented, NoToken, OptionalBody, problems
 
-Name = Annotated[str, Meta(pattern=r"^[a-z0-9][a-z0-9._-]{1,39}$", description="login name: lower case, 2-40 characters")]
+Name = Annotated[str, Meta(pattern=r"^[a-z0-9][a-z0-9._-]{1,39}(?![\s\S])", description="login name: lower case, 2-40 characters")]
 
 
 class NewUser(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):

@@ -18,7 +18,7 @@ from msgspec import Meta
 from ..domain.complaints import State
 from ..errors import FieldError, InvalidInput
 from ..services import feedback
-from ..services.feedback import ComplaintView, StoreMetrics
+from ..services.feedback import ComplaintView, Metrics
 from ..store.feedback import ComplaintEvent, ResponseView
 from .auth import require
 from .context import SignedIn
@@ -88,18 +88,29 @@ class MetricsController(Controller):
     guards = [require("admin", "manager")]
 
     @get(
-        "/", summary="NPS, CSAT and CES per store (and touchpoint) over a period", sync_to_thread=True,
-        responses=problems(400, 401, 403, 422),
+        "/", summary="NPS, CSAT, CES and the SERVQUAL dimensions, over the reader's stores and per store, over a period",
+        description=(
+            "`overall`: the figures over every answer the reader may see within the filters, counted once (not a mean of "
+            "the stores' figures): chain-wide for an admin, over their stores for a manager. `stores`: the same figures per "
+            "store, or per store and touchpoint with `by_touchpoint`, for each that has answers. Each figure counts only "
+            "answers that count (`suspect`: how many were left out), and is null with its count 0 when there are none. "
+            "`dimensions` holds each SERVQUAL dimension (tangibles, reliability, responsiveness, assurance, empathy): the "
+            "mean of the rating answers that measure it, on the scale `min`..`max`. `from` and `to` are days in each "
+            "store's own time zone: an answer at 00:30 local time on 24 November counts on the 24th, wherever UTC is."
+        ),
+        sync_to_thread=True, responses=problems(400, 401, 403, 422),
     )
     def metrics(
         self,
         context: NamedDependency[SignedIn],
         store: Annotated[str | None, QueryParameter(name="store")] = None,
         touchpoint: Annotated[str | None, QueryParameter(name="touchpoint")] = None,
-        since: Annotated[dt.date | None, QueryParameter(name="from", description=f"first day, {_DAY_RANGE}")] = None,
-        until: Annotated[dt.date | None, QueryParameter(name="to", description=f"last day (included), {_DAY_RANGE}")] = None,
-        by_touchpoint: Annotated[bool, QueryParameter(name="by_touchpoint")] = False,
-    ) -> list[StoreMetrics]:
+        since: Annotated[dt.date | None, QueryParameter(name="from", description=f"first day, in each store's time zone, {_DAY_RANGE}")] = None,
+        until: Annotated[
+            dt.date | None, QueryParameter(name="to", description=f"last day (included), in each store's time zone, {_DAY_RANGE}")
+        ] = None,
+        by_touchpoint: Annotated[bool, QueryParameter(name="by_touchpoint", description="`stores` per store and touchpoint")] = False,
+    ) -> Metrics:
         _check_period(**{"from": since, "to": until})
         return feedback.metrics(
             context.database, context.user, store_id=store, touchpoint_id=touchpoint, since=since, until=until, by_touchpoint=by_touchpoint
@@ -119,7 +130,7 @@ class ResponsesController(Controller):
         self,
         context: NamedDependency[SignedIn],
         store: Annotated[str | None, QueryParameter(name="store")] = None,
-        since: Annotated[dt.date | None, QueryParameter(name="from", description=f"first day, {_DAY_RANGE}")] = None,
+        since: Annotated[dt.date | None, QueryParameter(name="from", description=f"first day, in each store's time zone, {_DAY_RANGE}")] = None,
         limit: Annotated[int, QueryParameter(name="limit", ge=1, le=1000)] = 200,
     ) -> list[ResponseView]:
         _check_period(**{"from": since})

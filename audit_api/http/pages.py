@@ -32,9 +32,9 @@ from ..domain.hours import day_start
 from ..errors import NotFound
 from ..lru import LRU
 from ..render import when
-from ..render.labels import labels
 from ..services import feedback
 from ..store.feedback import PublicStatus
+from ..words import words
 from .context import AcceptLanguage, Context, Lang
 from .limits import client_address
 from .render import html
@@ -70,8 +70,9 @@ def _store_language(context: Context, store: Store, lang: str | None, accept: st
     return negotiate(store.languages, fallback, explicit=lang, accept=accept)
 
 
-def _survey(context: Context) -> tuple[Survey, int]:
-    return feedback.current_survey(context.database, context.book)
+def _survey(context: Context, store: Store, touchpoint_id: str) -> tuple[Survey, int]:
+    """The survey this touchpoint's QR link serves, and its published version."""
+    return feedback.current_survey(context.database, context.book, store, touchpoint_id)
 
 
 async def _form(request: Request[Any, Any, Any]) -> forms.Form:
@@ -99,7 +100,7 @@ class FeedbackPages(Controller):
         self, context: Context, store: Store, touchpoint_id: str, lang: str, values: FormValues, errors: dict[str, str], form_token: str,
         status: int = 200, cookies: list[Cookie] | None = None,
     ) -> Response[str]:
-        survey, _ = _survey(context)
+        survey, _ = _survey(context, store, touchpoint_id)
         default = context.book.chain.default_language
 
         def text(value: Text) -> str:
@@ -113,7 +114,7 @@ class FeedbackPages(Controller):
         touchpoint = next((t for t in store.touchpoints if t.id == touchpoint_id), None)
         return html(
             "survey.html", status, cookies,
-            lang=lang, t=labels(lang), chain=context.book.chain.name, title=pick(survey.title, lang, default),
+            lang=lang, t=words(lang, context.book.chain), chain=context.book.chain.name, title=pick(survey.title, lang, default),
             intro=pick(survey.intro, lang, default), store_name=store.name,
             touchpoint=pick(touchpoint.name, lang, default) if touchpoint else "",
             languages=[(code, LANGUAGE_NAMES.get(code, code)) for code in store.languages],
@@ -140,9 +141,9 @@ class FeedbackPages(Controller):
         _limit(context, request, store.id)
         form = await _form(request)
         language = _store_language(context, store, FormValues(form).get("lang") or None, accept_language)
-        survey, version = _survey(context)
+        survey, version = _survey(context, store, touchpoint_id)
         default = context.book.chain.default_language
-        thanks: dict[str, Any] = {"lang": language, "t": labels(language), "chain": context.book.chain.name, "thanks": pick(survey.thanks, language, default), "store_id": store.id}
+        thanks: dict[str, Any] = {"lang": language, "t": words(language, context.book.chain), "chain": context.book.chain.name, "thanks": pick(survey.thanks, language, default), "store_id": store.id}
         if forms.is_bot(form):
             return html("thanks.html", **thanks, reward=None, follow_up=None)
         answers, errors = forms.read_survey(survey, form)
@@ -154,11 +155,10 @@ class FeedbackPages(Controller):
         nonce, problem = form_tokens.check(secret, FormValues(form).get(form_tokens.FIELD), store.id, touchpoint_id, context.now)
         origin = feedback.Origin(
             form_nonce=nonce, token_problem=problem, address_key=feedback.address_key(secret, client_address(request.scope)),
-            day_start=day_start(store, context.now),
         )
         receipt = await asyncio.wrap_future(
             feedback.save_response(
-                context.database, survey, version, store_id=store.id, touchpoint_id=touchpoint_id, language=language,
+                context.database, survey, version, at=store, touchpoint_id=touchpoint_id, language=language,
                 answers=answers, browser=feedback.browser_key(cookie, store.id) if cookie else None, now=context.now,
                 origin=origin, limits=context.book.chain.survey_limits,
             )
@@ -181,7 +181,7 @@ class FeedbackPages(Controller):
         book = context.book
         return html(
             "complaint.html", status,
-            lang=lang, t=labels(lang), chain=book.chain.name,
+            lang=lang, t=words(lang, book.chain), chain=book.chain.name,
             languages=[(code, LANGUAGE_NAMES.get(code, code)) for code in book.chain.languages],
             respond_hours=book.chain.complaints.respond_within_hours, retention_days=book.chain.retention_days,
             stores=sorted(((s.id, f"{s.name}, {s.city}") for s in book.stores), key=lambda pair: pair[1]),
@@ -207,7 +207,7 @@ class FeedbackPages(Controller):
         chain = context.book.chain
         language = negotiate(chain.languages, chain.default_language, explicit=FormValues(form).get("lang") or None, accept=accept_language)
         if forms.is_bot(form):
-            return html("thanks.html", lang=language, t=labels(language), chain=chain.name, thanks="", reward=None, follow_up=None)
+            return html("thanks.html", lang=language, t=words(language, chain), chain=chain.name, thanks="", reward=None, follow_up=None)
         complaint, errors = forms.read_complaint(form, lambda store_id: _store_today(context, store_id), _latest_today(context))
         if errors or complaint is None:
             return self._complaint_page(context, language, FormValues(form), errors, status=422)
@@ -217,14 +217,14 @@ class FeedbackPages(Controller):
         )
         status = feedback.public_status(context.database, ticket)
         due = _local_status(context, status, language)["respond_by"]
-        return html("ticket.html", lang=language, t=labels(language), chain=chain.name, ticket=ticket, due=due)
+        return html("ticket.html", lang=language, t=words(language, chain), chain=chain.name, ticket=ticket, due=due)
 
     @get("/complaint/status/{ticket:str}", sync_to_thread=False)
     def status_page(self, context: NamedDependency[Context], ticket: FromPath[str], lang: Lang = None, accept_language: AcceptLanguage = None) -> Response[str]:
         chain = context.book.chain
         language = negotiate(chain.languages, chain.default_language, explicit=lang, accept=accept_language)
         status = feedback.public_status(context.database, normalise_ticket(ticket))
-        return html("status.html", lang=language, t=labels(language), chain=chain.name, status=_local_status(context, status, language))
+        return html("status.html", lang=language, t=words(language, chain), chain=chain.name, status=_local_status(context, status, language))
 
     @get("/complaint/status", sync_to_thread=False)
     def status_lookup(
@@ -236,7 +236,7 @@ class FeedbackPages(Controller):
         language = negotiate(chain.languages, chain.default_language, explicit=lang, accept=accept_language)
         if ticket.strip():
             return Redirect(f"/complaint/status/{quote(normalise_ticket(ticket), safe='-')}?lang={language}")
-        return html("status.html", lang=language, t=labels(language), chain=chain.name, status=None)
+        return html("status.html", lang=language, t=words(language, chain), chain=chain.name, status=None)
 
 
 def _browser_cookie(context: Context) -> Cookie:

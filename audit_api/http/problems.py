@@ -24,7 +24,7 @@ from litestar.types import ExceptionHandlersMap
 
 from ..book import negotiate
 from ..errors import AuditError, BookNotLoaded, Conflict, FieldError, Forbidden, InvalidInput, NotFound, TooLarge
-from ..render.labels import PAGES, labels
+from ..words import catalog_languages, words
 from .render import html
 
 log = logging.getLogger("audit_api")
@@ -72,10 +72,12 @@ def _wants_html(request: Request[Any, Any, Any]) -> bool:
 
 
 def _html_problem(request: Request[Any, Any, Any], body: ProblemDetails, headers: Any) -> Response[Any]:
-    lang = negotiate(list(PAGES), "en", accept=request.headers.get("accept-language"))
+    """The problem as a page in the reader's language (`?lang=`, else Accept-Language): what happened and what to do."""
     books = getattr(request.app.state, "books", None)
-    chain = books.get().chain.name if books else ""
-    response = html("error.html", body.status, lang=lang, t=labels(lang), chain=chain, problem=body)
+    chain = books.get().chain if books else None
+    offered, default = (chain.languages, chain.default_language) if chain else (catalog_languages(), "en")
+    lang = negotiate(offered, default, explicit=request.query_params.get("lang"), accept=request.headers.get("accept-language"))
+    response = html("error.html", body.status, lang=lang, t=words(lang, chain), chain=chain.name if chain else "", problem=body)
     if headers:
         response.headers.update(headers)
     return response

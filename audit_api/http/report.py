@@ -14,9 +14,9 @@ from litestar.params import FromPath
 
 from ..book import Book, pick
 from ..render import render
-from ..render.labels import labels
 from ..services import visits
 from ..store.visits import EvidenceRecord
+from ..words import words
 from .auth import require
 from .context import AcceptLanguage, Lang, SignedIn, language_for
 from .openapi import Documented, problems
@@ -57,7 +57,7 @@ def render_report(report: visits.Report, book: Book, lang: str) -> str:
     return render(
         "report.html",
         lang=lang,
-        t=labels(lang),
+        t=words(lang, book.chain),
         visit=report.visit,
         audit=audit,
         result=report.result,

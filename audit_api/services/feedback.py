@@ -5,7 +5,11 @@ once the response is on disk; a second response from the same browser and store 
 is absorbed. An answer counts in the figures and the prize draw only when it came with a fresh
 single-use form token from the survey page, and within the book's limits (`survey_limits`: one browser
 once a day per store, one network address ten times an hour per store, by default); the others are
-kept, marked suspect with the reason, and counted apart so managers see them. Complaints follow the states of `domain/complaints.py` with the book's clock. Managers
+kept, marked suspect with the reason, and counted apart so managers see them. Each touchpoint's QR link
+serves that touchpoint's survey (`Book.survey_id_for`), and each response keeps the survey's id and
+published version and its store-local day. Metrics count each store's local days, and come for the
+reader's whole scope (`overall`) as well as per store and touchpoint, from counts SQLite makes.
+Complaints follow the states of `domain/complaints.py` with the book's clock. Managers
 read their stores' complaints, responses and metrics, admins all (`access.stores`, as SQL). Personal
 data is kept only with consent and purged after the book's retention period; scores stay.
 """
@@ -16,20 +20,35 @@ import datetime as dt
 import hashlib
 import hmac
 import secrets
+from collections import Counter
 from concurrent.futures import Future
+from typing import Any
 
 import msgspec
 import sqlite_utils
 
-from ..book.models import Book, Survey, SurveyLimits
+from ..book.models import Book, Store, Survey, SurveyLimits
+from ..book.questions import DIMENSIONS, Dimension, RatingQuestion
 from ..domain import complaints as rules
 from ..domain.forms import ComplaintForm, SurveyAnswers
-from ..domain.metrics import Ces, Csat, Nps, ces, csat, nps
+from ..domain.hours import day_start
+from ..domain.metrics import SCALES, Ces, Csat, DimensionMean, Nps, ces, csat, dimension_mean, nps
 from ..errors import Conflict, InvalidInput, NotFound
 from ..store import Database, current_version
 from ..store import feedback as store
 from ..store.accounts import User
-from ..store.feedback import Complaint, ComplaintChange, ComplaintEvent, ContactDetails, NewResponse, PublicStatus, ResponseView
+from ..store.feedback import (
+    Complaint,
+    ComplaintChange,
+    ComplaintEvent,
+    ContactDetails,
+    DimensionAnswer,
+    DimensionSums,
+    NewResponse,
+    PublicStatus,
+    ResponseView,
+    ScoreCounts,
+)
 from ..store.scope import Scope, column_in
 from . import access
 
@@ -54,7 +73,6 @@ class Origin(msgspec.Struct, frozen=True, kw_only=True):
     form_nonce: str | None = None  # the nonce of a good form token
     token_problem: str | None = None  # why the form token was not good (missing, forged, expired)
     address_key: str | None = None  # a keyed hash of the network address
-    day_start: dt.datetime | None = None  # the start of the store's local day
 
 
 class ComplaintView(Complaint, frozen=True, kw_only=True):
@@ -67,14 +85,23 @@ VOUCHED = Origin()
 DEFAULT_LIMITS = SurveyLimits()
 
 
-class StoreMetrics(msgspec.Struct, frozen=True, kw_only=True):
-    store_id: str | None
-    touchpoint_id: str | None
+class Figures(msgspec.Struct, frozen=True, kw_only=True):
     responses: int  # the answers that count
     suspect: int  # answers kept but left out: over the book's limits, or without a good form token
     nps: Nps
     csat: Csat
     ces: Ces
+    dimensions: dict[Dimension, DimensionMean]  # every SERVQUAL dimension, each from the rating questions that measure it
+
+
+class StoreMetrics(Figures, frozen=True, kw_only=True):
+    store_id: str
+    touchpoint_id: str | None  # only with by_touchpoint
+
+
+class Metrics(msgspec.Struct, frozen=True, kw_only=True):
+    overall: Figures  # every answer the reader may see, within the filters, counted once (no mean of stores' figures)
+    stores: list[StoreMetrics]  # per store, or per store and touchpoint; only those with answers
 
 
 class PurgeReport(msgspec.Struct, frozen=True, kw_only=True):
@@ -99,9 +126,12 @@ def _within(scope: Scope, store_id: str | None) -> Scope:
 # --- survey responses -------------------------------------------------------------------------
 
 
-def current_survey(database: Database, book: Book) -> tuple[Survey, int]:
-    """The survey customers answer, and its published version."""
-    survey = book.surveys[0] if book.surveys else None
+def current_survey(database: Database, book: Book, store: Store, touchpoint_id: str) -> tuple[Survey, int]:
+    """The survey a touchpoint's customers answer (its own, else its store's, else the chain's default,
+    else the book's only one), and its published version."""
+    touchpoint = store.touchpoint(touchpoint_id)
+    survey_id = book.survey_id_for(store, touchpoint) if touchpoint else None
+    survey = book.surveys_by_id.get(survey_id) if survey_id else None
     version = current_version(database, "survey", survey.id) if survey else None
     if survey is None or version is None:
         raise NotFound("there is no survey to answer")
@@ -120,14 +150,25 @@ def browser_key(cookie: str, store_id: str) -> str:
 def _reward(survey: Survey) -> str | None:
     if survey.incentive is None:
         return None
-    prefix = "LIPA-" if survey.incentive.kind == "coupon" else "DRAW-"
-    return prefix + "".join(secrets.choice(_COUPON_ALPHABET) for _ in range(8))
+    return f"{survey.incentive.prefix}-" + "".join(secrets.choice(_COUPON_ALPHABET) for _ in range(8))
+
+
+def _whole(value: object) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 def _first_of_kind(survey: Survey, answers: SurveyAnswers, kind: str) -> int | None:
     question = next((q for q in survey.questions if q.metric == kind), None)
-    value = answers.answers.get(question.id) if question else None
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
+    return _whole(answers.answers.get(question.id)) if question else None
+
+
+def _dimension_answers(survey: Survey, answers: SurveyAnswers) -> list[DimensionAnswer]:
+    """The answers to rating questions that measure a SERVQUAL dimension, with their scales."""
+    return [
+        DimensionAnswer(question_id=q.id, dimension=q.dimension, value=value, scale_min=q.min, scale_max=q.max)
+        for q in survey.questions
+        if isinstance(q, RatingQuestion) and q.dimension is not None and (value := _whole(answers.answers.get(q.id))) is not None
+    ]
 
 
 def save_response(
@@ -135,7 +176,7 @@ def save_response(
     survey: Survey,
     survey_version: int,
     *,
-    store_id: str,
+    at: Store,
     touchpoint_id: str,
     language: str,
     answers: SurveyAnswers,
@@ -146,16 +187,18 @@ def save_response(
 ) -> Future[Receipt]:
     """Store one response (group commit). A second one from the same browser and store within ten
     minutes is absorbed: nothing new is stored and the first receipt is shown again. An answer without
-    a good, unused form token or over the book's limits is stored as suspect, without a reward."""
+    a good, unused form token or over the book's limits is stored as suspect, without a reward. The
+    response keeps its day in the store's time zone, and its dimension answers go in the same transaction."""
+    store_id, local_day = at.id, day_start(at, now).date().isoformat()
     response = NewResponse(
         store_id=store_id, touchpoint_id=touchpoint_id, language=language, survey_id=survey.id, survey_version=survey_version,
         answers=_encode(answers.answers).decode(), nps=_first_of_kind(survey, answers, "nps"),
         csat=_first_of_kind(survey, answers, "csat"), ces=_first_of_kind(survey, answers, "ces"),
-        browser_key=browser, reward=_reward(survey), created_at=now.isoformat(),
+        browser_key=browser, reward=_reward(survey), created_at=now.isoformat(), local_day=local_day,
     )
+    dimensions = _dimension_answers(survey, answers)
     contact = _contact(answers.contact)
     since = (now - DUPLICATE_WINDOW).isoformat()
-    day_start = (origin.day_start or now).isoformat()
     hour_ago = (now - dt.timedelta(hours=1)).isoformat()
 
     def write(db: sqlite_utils.Database) -> Receipt:
@@ -165,7 +208,7 @@ def save_response(
         suspect, nonce = origin.token_problem, origin.form_nonce
         if suspect is None and nonce is not None and store.nonce_used(db, nonce):
             suspect, nonce = "reused_form_token", None
-        if suspect is None and browser and store.counted_since(db, store_id, day_start, browser_key=browser) >= limits.per_browser_per_day:
+        if suspect is None and browser and store.counted_on_day(db, store_id, local_day, browser) >= limits.per_browser_per_day:
             suspect = "browser_limit"
         if (
             suspect is None
@@ -176,7 +219,9 @@ def save_response(
         kept = msgspec.structs.replace(
             response, form_nonce=nonce, address_key=origin.address_key, suspect=suspect, reward=None if suspect else response.reward
         )
-        return Receipt(response_id=store.insert_response(db, kept, contact), reward=kept.reward, duplicate=False, suspect=suspect)
+        response_id = store.insert_response(db, kept, contact)
+        store.insert_dimension_answers(db, response_id, kept, dimensions)
+        return Receipt(response_id=response_id, reward=kept.reward, duplicate=False, suspect=suspect)
 
     return database.submit(write)
 
@@ -188,33 +233,57 @@ def list_responses(
     return store.list_responses(database.read(), _within(access.stores(user), store_id), since=since, limit=limit)
 
 
+class _Tallies:
+    """What one set of figures is worked out from: the responses, and the counts SQLite made of their answers."""
+
+    def __init__(self) -> None:
+        self.responses = self.suspect = 0
+        self.scores: dict[str, Counter[int]] = {column: Counter() for column in SCALES}
+        self.dimensions: dict[str, dict[tuple[int, int], tuple[int, int]]] = {dimension: {} for dimension in DIMENSIONS}
+
+    def add(self, counts: ScoreCounts) -> None:
+        self.responses += counts.counted
+        self.suspect += counts.suspect
+        for column, tally in counts.tallies.items():
+            self.scores[column].update(tally)
+
+    def add_dimension(self, sums: DimensionSums) -> None:
+        if sums.dimension in self.dimensions:  # a dimension the product no longer knows stays out
+            scale, known = (sums.scale_min, sums.scale_max), self.dimensions[sums.dimension]
+            n, total = known.get(scale, (0, 0))
+            known[scale] = (n + sums.n, total + sums.total)
+
+    def figures(self) -> dict[str, Any]:
+        return {
+            "responses": self.responses, "suspect": self.suspect,
+            "nps": nps(self.scores["nps"]), "csat": csat(self.scores["csat"]), "ces": ces(self.scores["ces"]),
+            "dimensions": {dimension: dimension_mean(sums) for dimension, sums in self.dimensions.items()},
+        }
+
+
 def metrics(
     database: Database, user: User, *, store_id: str | None = None, touchpoint_id: str | None = None,
     since: dt.date | None = None, until: dt.date | None = None, by_touchpoint: bool = False,
-) -> list[StoreMetrics]:
-    """NPS, CSAT and CES per store (and touchpoint) over [since, until], for the stores `user` covers."""
-    rows = store.metric_rows(
-        database.read(), _within(access.stores(user), store_id), touchpoint_id=touchpoint_id,
-        since=since.isoformat() if since else None, until=(until + dt.timedelta(days=1)).isoformat() if until else None,
+) -> Metrics:
+    """NPS, CSAT, CES and the SERVQUAL dimensions' means over the store-local days [since, until], for the
+    stores `user` covers: over all of them at once, and per store (and touchpoint). SQLite counts the
+    answers by value, a touchpoint at a time; the figures are worked out from those counts."""
+    db, scope = database.read(), _within(access.stores(user), store_id)
+    days = {"touchpoint_id": touchpoint_id, "first_day": since.isoformat() if since else None, "last_day": until.isoformat() if until else None}
+    overall, groups = _Tallies(), dict[tuple[str, str | None], _Tallies]()
+    for counts in store.score_counts(db, scope, SCALES, **days):
+        overall.add(counts)
+        groups.setdefault((counts.store_id, counts.touchpoint_id if by_touchpoint else None), _Tallies()).add(counts)
+    for sums in store.dimension_sums(db, scope, **days):
+        overall.add_dimension(sums)
+        groups.setdefault((sums.store_id, sums.touchpoint_id if by_touchpoint else None), _Tallies()).add_dimension(sums)
+    return Metrics(
+        overall=Figures(**overall.figures()),
+        stores=[
+            StoreMetrics(store_id=key[0], touchpoint_id=key[1], **tallies.figures())
+            for key, tallies in sorted(groups.items(), key=lambda kv: (kv[0][0], kv[0][1] or ""))
+        ],
     )
-    groups: dict[tuple[str, str | None], list[store.MetricRow]] = {}
-    suspect: dict[tuple[str, str | None], int] = {}
-    for row in rows:
-        key = (row.store_id, row.touchpoint_id if by_touchpoint else None)
-        groups.setdefault(key, [])
-        if row.suspect:
-            suspect[key] = suspect.get(key, 0) + 1
-        else:
-            groups[key].append(row)
-    return [
-        StoreMetrics(
-            store_id=key[0], touchpoint_id=key[1], responses=len(group), suspect=suspect.get(key, 0),
-            nps=nps([r.nps for r in group if r.nps is not None]),
-            csat=csat([r.csat for r in group if r.csat is not None]),
-            ces=ces([r.ces for r in group if r.ces is not None]),
-        )
-        for key, group in sorted(groups.items(), key=lambda kv: (kv[0][0], kv[0][1] or ""))
-    ]
 
 
 # --- complaints -------------------------------------------------------------------------------

@@ -4,8 +4,11 @@ One MkDocs build per language (`/<lang>/`), each config INHERITing the repositor
 built in parallel (one process per core) in strict mode. The navigation lists the few top pages only:
 Material renders the whole navigation into every page, so listing every store would make the build
 grow with the square of the stores; store pages are reached from the store finder instead.
-Where Material has no translation for a language (Bosnian, Swahili...), a small custom language file
-keeps the page's `lang` right and borrows the nearest translation Material has.
+The theme's own words (the search box, "Skip to content", the language selector...) come from the
+product's catalogs like every other word (`THEME_WORDS`), through a generated language file: so a
+language Material has no translation for (Bosnian, Swahili) reads in its own words, and a chain's own
+word wins there too. A key the catalogs leave out, and every key of a language without a catalog that
+Material translates, is Material's own; else the nearest translation Material has.
 
 Material writes a few inline scripts into every page. The build lists the SHA-256 of each inline script
 and style it finds in the built pages in `<out>/.csp.json`; the server's Content-Security-Policy for
@@ -28,11 +31,43 @@ from ..book.i18n import LANGUAGE_NAMES
 from ..book.models import Book
 from ..errors import AuditError
 from ..render.csp import source_hash
-from .labels import site_labels
+from ..words import N_, words
+from .labels import NAVIGATION
 from .pages import pages_for
 
 MATERIAL_LANGUAGES = {p.stem for p in (Path(material.__file__).parent / "templates/partials/languages").glob("*.html")}
-NEAREST = {"bs": "sh", "sw": "en"}  # Serbo-Croatian reads naturally to Bosnian readers
+NEAREST = {"bs": "sh", "sw": "en"}  # for the keys no catalog has (search settings): Serbo-Croatian suits Bosnian
+# Material's keys (partials/languages/en.html) that this site shows or reads out, and their English ids.
+THEME_WORDS = {
+    "action.skip": N_("Skip to content"),
+    "clipboard.copy": N_("Copy to clipboard"),
+    "clipboard.copied": N_("Copied to clipboard"),
+    # TRANSLATORS: the page's footer and header, as a screen reader names them.
+    "footer": N_("Footer"),
+    # TRANSLATORS: links to the next and the previous page.
+    "footer.next": N_("Next"),
+    "footer.previous": N_("Previous"),
+    "header": N_("Header"),
+    "nav": N_("Navigation"),
+    "search": N_("Search"),
+    "search.placeholder": N_("Search"),
+    # TRANSLATORS: a button that empties the search box.
+    "search.reset": N_("Clear"),
+    "search.result.initializer": N_("Initializing search"),
+    "search.result.placeholder": N_("Type to start searching"),
+    "search.result.none": N_("No matching documents"),
+    # TRANSLATORS: "#" stands for a count of 2 or more: keep it, and word it so it suits any such count ("Results: #").
+    "search.result.one": N_("1 matching document"),
+    "search.result.other": N_("# matching documents"),
+    "search.result.more.one": N_("1 more on this page"),
+    "search.result.more.other": N_("# more on this page"),
+    # TRANSLATORS: before a search word that a found page does not contain.
+    "search.result.term.missing": N_("Missing"),
+    "select.language": N_("Select language"),
+    "select.version": N_("Select version"),
+    "toc": N_("Table of contents"),
+    "top": N_("Back to top"),
+}
 SEARCH_LANGUAGES = {p.name.split(".")[1] for p in (Path(material.__file__).parent / "templates/assets/javascripts/lunr/min").glob("lunr.*.min.js")} - {"stemmer", "multi"}
 CSP_FILE = ".csp.json"
 # An inline element's text runs to the first `</script` (or `</style`), as an HTML parser reads it.
@@ -113,32 +148,36 @@ def _write_language(book: Book, repo: Path, work: Path, site_dir: Path, lang: st
     shutil.copytree(repo / "site" / "assets", docs / "assets")
     overrides = work / "overrides"
     shutil.copytree(repo / "site" / "overrides", overrides)
-    theme_language = lang
-    if lang not in MATERIAL_LANGUAGES:
-        theme_language = "custom"
-        nearest = NEAREST.get(lang, "en")
-        (overrides / "partials" / "languages").mkdir(parents=True, exist_ok=True)
-        (overrides / "partials" / "languages" / "custom.html").write_text(
-            f'{{% import "partials/languages/{nearest}.html" as fallback %}}\n'
-            f'{{% macro t(key) %}}{{{{ {{"language": "{lang}", "direction": "ltr"}}[key] or fallback.t(key) }}}}{{% endmacro %}}\n',
-            encoding="utf-8",
-        )
-    t = site_labels(lang)
+    (overrides / "partials" / "languages").mkdir(parents=True, exist_ok=True)
+    (overrides / "partials" / "languages" / "custom.html").write_text(theme_language(book, lang), encoding="utf-8")
+    t = words(lang, book.chain)
     config = {
         "INHERIT": str(repo / "mkdocs.yml"),
         "site_name": book.chain.name,
         "site_url": site_url,
         "docs_dir": str(docs),
         "site_dir": str(site_dir),
-        "theme": {"name": "material", "language": theme_language, "custom_dir": str(overrides)},
+        "theme": {"name": "material", "language": "custom", "custom_dir": str(overrides)},
         "plugins": [{"search": {"lang": [lang] if lang in SEARCH_LANGUAGES else ["en"]}}],
         "extra": {"alternate": [{"name": LANGUAGE_NAMES.get(code, code), "link": f"/{code}/", "lang": code} for code in book.chain.languages]},
-        "nav": [{t["home"]: "index.md"}, {t["stores"]: "stores/index.md"}, {t["faq"]: "faq.md"},
-                {t["complaints"]: "complaints.md"}, {t["contacts"]: "contacts.md"}],
+        "nav": [{t.gettext(title): page} for title, page in NAVIGATION],
     }
     config_file = work / "mkdocs.yml"
     config_file.write_text(json.dumps(config, ensure_ascii=False, indent=1), encoding="utf-8")  # JSON is YAML
     return config_file
+
+
+def theme_language(book: Book, lang: str) -> str:
+    """Material's language file for `lang` (`partials/languages/custom.html`): the theme's words from the catalogs."""
+    found = words(lang, book.chain)
+    # Without a catalog, Material's own translation beats the default language's words; the chain's own still win.
+    ours = found.has_catalog or lang not in MATERIAL_LANGUAGES
+    table = {"language": lang, **{key: found.gettext(msgid) for key, msgid in THEME_WORDS.items() if ours or found.own(msgid)}}
+    fallback = lang if lang in MATERIAL_LANGUAGES else NEAREST.get(lang, "en")
+    return (
+        f'{{% import "partials/languages/{fallback}.html" as fallback %}}\n'
+        f"{{% macro t(key) %}}{{{{ {json.dumps(table, ensure_ascii=False)}[key] or fallback.t(key) }}}}{{% endmacro %}}\n"
+    )
 
 
 def _mkdocs_build(config_file: str) -> str | None:

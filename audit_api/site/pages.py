@@ -18,13 +18,14 @@ from ..book.intervals import parse_interval
 from ..book.models import WEEKDAYS, Book, Store
 from ..domain.hours import intervals_on
 from ..domain.public import PublicInterval, PublicStore, public_complaint_procedure, public_contacts, public_faq, public_store
-from .labels import site_labels
+from ..words import Words, words
+from .labels import COMPLAINTS, CONTACTS, FAQ, STORES, weekday_names
 
 Pages = dict[str, str]  # path inside docs/ -> Markdown
 
 
 def pages_for(book: Book, lang: str, now: dt.datetime) -> Pages:
-    t = site_labels(lang)
+    t = words(lang, book.chain)
     stores = {store.id: public_store(book, store, lang, now) for store in book.stores}
     pages = {
         "index.md": _home(book, lang, t),
@@ -33,29 +34,31 @@ def pages_for(book: Book, lang: str, now: dt.datetime) -> Pages:
         "contacts.md": _contacts(book, lang, t),
         "stores/index.md": _finder(book, stores, t),
     }
+    days = weekday_names(lang, book.chain.default_language)
     for store in book.stores:
-        pages[f"stores/{store.id}.md"] = _store(store, stores[store.id], lang, t)
+        pages[f"stores/{store.id}.md"] = _store(store, stores[store.id], days, t)
     return pages
 
 
-def _home(book: Book, lang: str, t: dict[str, str]) -> str:
+def _home(book: Book, lang: str, t: Words) -> str:
     tagline = pick(book.chain.tagline, lang, book.chain.default_language)
     cities = sorted({store.city for store in book.stores})
+    find, faq, complaints, contacts = (escape(word) for word in (t.gettext("Find a store"), t.gettext(FAQ), t.gettext(COMPLAINTS), t.gettext(CONTACTS)))
     return "\n".join([
         f"# {escape(book.chain.name)}",
         "",
         escape(tagline),
         "",
-        f"- [{t['find_store']}](stores/index.md) ({len(book.stores)}: {escape(', '.join(cities))})",
-        f"- [{t['faq']}](faq.md)",
-        f"- [{t['complaints']}](complaints.md)",
-        f"- [{t['contacts']}](contacts.md)",
+        f"- [{find}](stores/index.md) ({len(book.stores)}: {escape(', '.join(cities))})",
+        f"- [{faq}](faq.md)",
+        f"- [{complaints}](complaints.md)",
+        f"- [{contacts}](contacts.md)",
         "",
     ])
 
 
-def _faq(book: Book, lang: str, t: dict[str, str]) -> str:
-    lines = [f"# {t['faq']}", ""]
+def _faq(book: Book, lang: str, t: Words) -> str:
+    lines = ["# " + escape(t.gettext(FAQ)), ""]
     for topic in public_faq(book, lang):
         if not topic.entries:
             continue
@@ -65,14 +68,19 @@ def _faq(book: Book, lang: str, t: dict[str, str]) -> str:
     return "\n".join(lines)
 
 
-def _complaints(book: Book, lang: str, t: dict[str, str]) -> str:
+def _complaints(book: Book, lang: str, t: Words) -> str:
+    _, ngettext = t.gettext, t.ngettext
     procedure = public_complaint_procedure(book, lang)
     steps = "\n".join(f"{n}. {escape(step)}" for n, step in enumerate(procedure.steps, 1))
-    targets = t["targets"].format(ack=procedure.acknowledge_within_hours, respond=procedure.respond_within_hours)
+    targets = " ".join([
+        ngettext("We confirm every complaint within %(num)s hour.", "We confirm every complaint within %(num)s hours.", procedure.acknowledge_within_hours),
+        ngettext("We answer every complaint within %(num)s hour.", "We answer every complaint within %(num)s hours.", procedure.respond_within_hours),
+    ])
+    make, follow = escape(_("Make a complaint")), escape(_("Follow a complaint with its ticket number"))
     return "\n".join([
-        f"# {t['complaints']}",
+        "# " + escape(t.gettext(COMPLAINTS)),
         "",
-        t["procedure_intro"],
+        escape(_("If something went wrong, tell us. This is what happens next:")),
         "",
         '<div class="steps" markdown>',
         "",
@@ -83,14 +91,14 @@ def _complaints(book: Book, lang: str, t: dict[str, str]) -> str:
         f'<p class="targets" data-acknowledge-hours="{procedure.acknowledge_within_hours}" '
         f'data-respond-hours="{procedure.respond_within_hours}"><strong>{escape(targets)}</strong></p>',
         "",
-        f"- [{t['make_complaint']}](/complaint?lang={lang})",
-        f"- [{t['track_complaint']}](/complaint/status?lang={lang})",
+        f"- [{make}](/complaint?lang={lang})",
+        f"- [{follow}](/complaint/status?lang={lang})",
         "",
     ])
 
 
-def _contacts(book: Book, lang: str, t: dict[str, str]) -> str:
-    lines = [f"# {t['contacts']}", ""]
+def _contacts(book: Book, lang: str, t: Words) -> str:
+    lines = ["# " + escape(t.gettext(CONTACTS)), ""]
     for contact in public_contacts(book, lang):
         href = {"phone": f"tel:{contact.value.replace(' ', '')}", "email": f"mailto:{contact.value}"}.get(
             contact.kind, contact.value if contact.value.startswith("http") else None
@@ -101,13 +109,14 @@ def _contacts(book: Book, lang: str, t: dict[str, str]) -> str:
     return "\n".join(lines)
 
 
-def _finder(book: Book, stores: dict[str, PublicStore], t: dict[str, str]) -> str:
+def _finder(book: Book, stores: dict[str, PublicStore], t: Words) -> str:
+    search = escape(t.gettext("Search by name, city or street"))
     lines = [
-        f"# {t['stores']}",
+        "# " + escape(t.gettext(STORES)),
         "",
         '<div class="store-finder" markdown>',
-        f'<label for="store-search" hidden>{t["search_stores"]}</label>',
-        f'<input id="store-search" type="search" data-store-search hidden placeholder="{escape(t["search_stores"])}">',
+        f'<label for="store-search" hidden>{search}</label>',
+        f'<input id="store-search" type="search" data-store-search hidden placeholder="{search}">',
         "",
     ]
     by_city: dict[str, list[PublicStore]] = {}
@@ -130,7 +139,14 @@ def _span(interval: PublicInterval) -> str:
     return f"{interval.opens}–{interval.closes}"
 
 
-def _store(store: Store, view: PublicStore, lang: str, t: dict[str, str]) -> str:
+def _store(store: Store, view: PublicStore, days: dict[str, str], t: Words) -> str:
+    _ = t.gettext
+    # TRANSLATORS: "Closed" stands in a store's opening hours for a day it does not open.
+    closed, address, phone, email, on_the_map = (escape(word) for word in (_("Closed"), _("Address"), _("Phone"), _("E-mail"), _("Show on the map")))
+    # TRANSLATORS: %(time)s is the time the store closes today, e.g. 21:00.
+    open_now, closed_now = escape(_("Open now, until %(time)s", time="{time}")), escape(_("Closed now"))  # open-now.js puts the time in
+    hours_title, exceptions_title = escape(_("Opening hours")), escape(_("Changes to the opening hours"))
+    local_times = escape(_("Times are local to the store (%(timezone)s).", timezone=view.timezone))
     if view.coordinates:
         c = view.coordinates
         map_url = f"https://www.openstreetmap.org/?mlat={c.lat}&mlon={c.lon}#map=17/{c.lat}/{c.lon}"
@@ -139,35 +155,35 @@ def _store(store: Store, view: PublicStore, lang: str, t: dict[str, str]) -> str
     week = {day: [list(parse_interval(text)) for text in getattr(store.hours, day)] for day in WEEKDAYS}
     exceptions = {str(e.date): [list(i) for i in intervals_on(store, e.date)] for e in view.exceptions}
     rows = "\n".join(
-        f'<tr data-day="{day.day}"><th scope="row">{t[day.day]}</th>'
-        f'<td>{", ".join(_span(i) for i in day.intervals) or t["closed"]}</td></tr>'
+        f'<tr data-day="{day.day}"><th scope="row">{escape(days[day.day])}</th>'
+        f'<td>{", ".join(_span(i) for i in day.intervals) or closed}</td></tr>'
         for day in view.hours
     )
     lines = [
         f"# {escape(view.name)}",
         "",
         f'<p class="open-now" data-open-now data-tz="{escape(view.timezone)}" data-week="{escape(json.dumps(week))}" '
-        f'data-exceptions="{escape(json.dumps(exceptions))}" data-open-label="{escape(t["open_now"])}" '
-        f'data-closed-label="{escape(t["closed_now"])}" aria-live="polite"></p>',
+        f'data-exceptions="{escape(json.dumps(exceptions))}" data-open-label="{open_now}" '
+        f'data-closed-label="{closed_now}" aria-live="polite"></p>',
         "",
         f'<dl class="store-contacts">'
-        f'<dt>{t["address"]}</dt><dd data-field="address">{escape(view.address)}, {escape(view.city)} '
-        f'(<a href="{escape(map_url)}">{t["map"]}</a>)</dd>'
-        f'<dt>{t["phone"]}</dt><dd data-field="phone"><a href="tel:{escape(view.phone.replace(" ", ""))}">{escape(view.phone)}</a></dd>'
-        f'<dt>{t["email"]}</dt><dd data-field="email"><a href="mailto:{escape(view.email)}">{escape(view.email)}</a></dd>'
+        f'<dt>{address}</dt><dd data-field="address">{escape(view.address)}, {escape(view.city)} '
+        f'(<a href="{escape(map_url)}">{on_the_map}</a>)</dd>'
+        f'<dt>{phone}</dt><dd data-field="phone"><a href="tel:{escape(view.phone.replace(" ", ""))}">{escape(view.phone)}</a></dd>'
+        f'<dt>{email}</dt><dd data-field="email"><a href="mailto:{escape(view.email)}">{escape(view.email)}</a></dd>'
         f"</dl>",
         "",
-        f"## {t['hours']}",
+        f"## {hours_title}",
         "",
         f'<table class="hours">\n{rows}\n</table>',
         "",
-        f"<p><small>{escape(t['times_local'].format(tz=view.timezone))}</small></p>",
+        f"<p><small>{local_times}</small></p>",
         "",
     ]
     if view.exceptions:
-        lines += [f"## {t['exceptions']}", "", '<ul class="exceptions">']
+        lines += [f"## {exceptions_title}", "", '<ul class="exceptions">']
         for e in view.exceptions:
-            hours = t["closed"] if e.closed else ", ".join(_span(i) for i in e.intervals)
+            hours = closed if e.closed else ", ".join(_span(i) for i in e.intervals)
             note = f" ({escape(e.note)})" if e.note else ""
             lines.append(f'<li data-exception-date="{e.date}"><time datetime="{e.date}">{e.date}</time>: <span data-hours>{hours}</span>{note}</li>')
         lines += ["</ul>", ""]

@@ -9,7 +9,7 @@ the values it is handed. Every function runs on the connection it is given; rows
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 import msgspec
@@ -102,18 +102,46 @@ class NewResponse(msgspec.Struct, frozen=True, kw_only=True):
     browser_key: str | None
     reward: str | None
     created_at: str
+    local_day: str  # the day of `created_at` in the store's time zone: what a period of the metrics counts
     form_nonce: str | None = None
     address_key: str | None = None
     suspect: str | None = None  # why it does not count (the book's limits); None: it counts
 
 
-class MetricRow(msgspec.Struct, frozen=True, kw_only=True):
+class DimensionAnswer(msgspec.Struct, frozen=True, kw_only=True):
+    """One answer to a rating question that measures a SERVQUAL dimension, with its question's scale."""
+
+    question_id: str
+    dimension: str
+    value: int
+    scale_min: int
+    scale_max: int
+
+
+SCORE_COLUMNS = ("nps", "csat", "ces")  # the score columns of a response
+
+
+class ScoreCounts(msgspec.Struct, frozen=True, kw_only=True):
+    """One store's and touchpoint's responses: how many counted, how many were left out (suspect), and
+    for each score column, how many counted responses gave each value of its scale."""
+
     store_id: str
     touchpoint_id: str
-    nps: int | None
-    csat: int | None
-    ces: int | None
-    suspect: bool
+    counted: int
+    suspect: int
+    tallies: dict[str, dict[int, int]]  # column -> value -> how many
+
+
+class DimensionSums(msgspec.Struct, frozen=True, kw_only=True):
+    """One store's and touchpoint's counted answers to one dimension on one scale: how many, and their sum."""
+
+    store_id: str
+    touchpoint_id: str
+    dimension: str
+    scale_min: int
+    scale_max: int
+    n: int
+    total: int
 
 
 # --- survey responses -------------------------------------------------------------------------
@@ -149,15 +177,29 @@ def insert_response(db: sqlite_utils.Database, response: NewResponse, contact: C
     return response_id
 
 
+def insert_dimension_answers(db: sqlite_utils.Database, response_id: int, response: NewResponse, answers: list[DimensionAnswer]) -> None:
+    """The response's answers that measure a dimension, with its place, day and whether it counts."""
+    counted = int(response.suspect is None)
+    db.conn.executemany(
+        "INSERT INTO survey_dimension_answers (response_id, question_id, store_id, touchpoint_id, local_day, dimension, value, "
+        "scale_min, scale_max, counted) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (response_id, a.question_id, response.store_id, response.touchpoint_id, response.local_day, a.dimension, a.value,
+             a.scale_min, a.scale_max, counted)
+            for a in answers
+        ],
+    )
+
+
 def list_responses(db: sqlite_utils.Database, scope: Scope, *, since: dt.date | None, limit: int) -> list[ResponseView]:
-    """Newest first, within `scope` (on survey_responses' columns)."""
+    """Newest first, within `scope` (on survey_responses' columns), made on or after the store-local day `since`."""
     sql, args = scope.where(
         "SELECT r.id, r.store_id, r.touchpoint_id, r.language, r.survey_id, r.survey_version, r.answers, r.created_at, r.suspect, "
         "c.name AS contact_name, c.email AS contact_email, c.phone AS contact_phone "
         "FROM survey_responses r LEFT JOIN survey_contacts c ON c.response_id = r.id WHERE 1 = 1"
     )
     if since:
-        sql, args = sql + " AND r.created_at >= ?", [*args, since.isoformat()]
+        sql, args = sql + " AND r.local_day >= ?", [*args, since.isoformat()]
     views = []
     for row in db.query(sql + " ORDER BY r.id DESC LIMIT ?", [*args, limit]):
         contact = row.pop("contact_name"), row.pop("contact_email"), row.pop("contact_phone")
@@ -174,33 +216,80 @@ def list_responses(db: sqlite_utils.Database, scope: Scope, *, since: dt.date | 
     return views
 
 
-def metric_rows(
-    db: sqlite_utils.Database, scope: Scope, *, touchpoint_id: str | None, since: str | None, until: str | None
-) -> Iterator[MetricRow]:
-    """The scored answers within `scope`, touchpoint and [since, until)."""
-    sql, args = scope.where(
-        "SELECT store_id, touchpoint_id, nps, csat, ces, suspect IS NOT NULL AS suspect FROM survey_responses WHERE 1 = 1"
-    )
-    for column, op, value in (("touchpoint_id", "=", touchpoint_id), ("created_at", ">=", since), ("created_at", "<", until)):
+def _narrowed(
+    sql: str, args: list[object], touchpoint_id: str | None, first_day: str | None, last_day: str | None
+) -> tuple[str, list[object]]:
+    """`sql` (ending in a WHERE condition) narrowed to a touchpoint and the store-local days [first_day, last_day]."""
+    for column, op, value in (("touchpoint_id", "=", touchpoint_id), ("local_day", ">=", first_day), ("local_day", "<=", last_day)):
         if value is not None:
             sql, args = f"{sql} AND {column} {op} ?", [*args, value]
-    for row in db.query(sql, args):
-        yield msgspec.convert({**row, "suspect": bool(row["suspect"])}, MetricRow)
+    return sql, args
+
+
+def score_counts(
+    db: sqlite_utils.Database, scope: Scope, scales: Mapping[str, tuple[int, int]], *,
+    touchpoint_id: str | None, first_day: str | None, last_day: str | None,
+) -> Iterator[ScoreCounts]:
+    """Per store and touchpoint within `scope`, touchpoint and days: the responses counted, and left out,
+    and how many counted ones gave each value of `scales` (score column -> its lowest and highest value).
+    One pass over the index `survey_responses_metrics`, in its order: one row a touchpoint comes back,
+    however many responses there are."""
+    wanted = [(column, value) for column, (low, high) in scales.items() for value in range(low, high + 1)]
+    unknown = {column for column, _ in wanted} - set(SCORE_COLUMNS)
+    if unknown:
+        raise ValueError(f"no score column {', '.join(sorted(unknown))}")
+    counts = "".join(f", COUNT(*) FILTER (WHERE suspect IS NULL AND {column} = ?) AS {column}_{value}" for column, value in wanted)
+    select, args = scope.where(
+        f"SELECT store_id, touchpoint_id, COUNT(*) - COUNT(suspect) AS counted, COUNT(suspect) AS suspect{counts} "
+        "FROM survey_responses WHERE 1 = 1",
+        [value for _, value in wanted],
+    )
+    sql, args = _narrowed(select, args, touchpoint_id, first_day, last_day)
+    for row in db.query(f"{sql} GROUP BY store_id, touchpoint_id", args):
+        tallies: dict[str, dict[int, int]] = {column: {} for column in scales}
+        for column, value in wanted:
+            if n := row[f"{column}_{value}"]:
+                tallies[column][value] = n
+        yield ScoreCounts(store_id=row["store_id"], touchpoint_id=row["touchpoint_id"], counted=row["counted"], suspect=row["suspect"], tallies=tallies)
+
+
+def dimension_sums(
+    db: sqlite_utils.Database, scope: Scope, *, touchpoint_id: str | None, first_day: str | None, last_day: str | None
+) -> Iterator[DimensionSums]:
+    """Per store, touchpoint, dimension and scale within `scope`, touchpoint and days: how many counted
+    answers, and their sum. One pass over the index `survey_dimension_answers_metrics`, in its order."""
+    sql, args = _narrowed(
+        *scope.where(
+            "SELECT store_id, touchpoint_id, dimension, scale_min, scale_max, COUNT(*) AS n, SUM(value) AS total "
+            "FROM survey_dimension_answers WHERE counted = 1"
+        ),
+        touchpoint_id, first_day, last_day,
+    )
+    for row in db.query(f"{sql} GROUP BY store_id, touchpoint_id, dimension, scale_min, scale_max", args):
+        yield msgspec.convert(row, DimensionSums)
 
 
 def nonce_used(db: sqlite_utils.Database, nonce: str) -> bool:
     return next(db.query("SELECT 1 AS used FROM survey_responses WHERE form_nonce = ?", [nonce]), None) is not None
 
 
-def counted_since(
-    db: sqlite_utils.Database, store_id: str, since: str, *, browser_key: str | None = None, address_key: str | None = None
-) -> int:
-    """Answers at the store since `since` that counted, from one browser or one address."""
-    column, key = ("browser_key", browser_key) if browser_key is not None else ("address_key", address_key)
+def counted_on_day(db: sqlite_utils.Database, store_id: str, local_day: str, browser_key: str) -> int:
+    """Answers at the store on its local day `local_day` that counted, from one browser."""
     row = next(
         db.query(
-            f"SELECT COUNT(*) AS n FROM survey_responses WHERE {column} = ? AND created_at >= ? AND store_id = ? AND suspect IS NULL",
-            [key, since, store_id],
+            "SELECT COUNT(*) AS n FROM survey_responses WHERE browser_key = ? AND local_day = ? AND store_id = ? AND suspect IS NULL",
+            [browser_key, local_day, store_id],
+        )
+    )
+    return int(row["n"])
+
+
+def counted_since(db: sqlite_utils.Database, store_id: str, since: str, *, address_key: str) -> int:
+    """Answers at the store since `since` that counted, from one network address."""
+    row = next(
+        db.query(
+            "SELECT COUNT(*) AS n FROM survey_responses WHERE address_key = ? AND created_at >= ? AND store_id = ? AND suspect IS NULL",
+            [address_key, since, store_id],
         )
     )
     return int(row["n"])

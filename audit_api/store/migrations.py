@@ -5,7 +5,11 @@ Add a step at the end; never edit one that has shipped.
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
+import json
 import secrets
+import zoneinfo
 
 import sqlite_utils
 from sqlite_utils import Migrations
@@ -264,3 +268,64 @@ def m005_accounts_expiry_mystery_and_suspect_answers(db: sqlite_utils.Database) 
 def _pseudonym() -> str:
     """As `services.accounts.new_pseudonym` made them when this step shipped."""
     return "Auditor " + "".join(secrets.choice("23456789ABCDEFGHJKMNPQRSTVWXYZ") for _ in range(5))
+
+
+@migrations()
+def m006_survey_local_days_and_dimensions(db: sqlite_utils.Database) -> None:
+    # Each answer's day in its store's time zone, written at submission: a period of the metrics counts
+    # local days (an answer at 00:30 on 24 November in Moscow belongs to the 24th, though it is the 23rd
+    # in UTC), never by converting each row's time. The metrics read this index alone, in its order, so
+    # SQLite counts a store's and touchpoint's answers as it goes (bench/metrics.py: a million answers).
+    db.execute("ALTER TABLE survey_responses ADD COLUMN local_day TEXT")
+    db.execute("CREATE INDEX survey_responses_metrics ON survey_responses (store_id, touchpoint_id, local_day, suspect, nps, csat, ces)")
+    # Answers so far: their store's time zone from the published store document (else its latest version).
+    zones: dict[str, str] = {}
+    for row in db.query(
+        "SELECT v.doc_id, v.body FROM book_versions v WHERE v.kind = 'store' AND v.version = COALESCE("
+        "(SELECT c.version FROM book_current c WHERE c.kind = 'store' AND c.doc_id = v.doc_id), "
+        "(SELECT MAX(w.version) FROM book_versions w WHERE w.kind = 'store' AND w.doc_id = v.doc_id))"
+    ):
+        timezone = json.loads(row["body"]).get("timezone")
+        if isinstance(timezone, str):
+            zones[row["doc_id"]] = timezone
+    db.conn.create_function("m006_local_day", 2, functools.partial(_local_day, zones), deterministic=True)
+    db.execute("UPDATE survey_responses SET local_day = m006_local_day(created_at, store_id)")
+    # The answers of rating questions that measure a SERVQUAL dimension, one row each, written in the
+    # same transaction as their response, so each dimension's mean is counted in SQLite without decoding
+    # any answer's JSON. Store, touchpoint, day and whether the response counts are copied from the
+    # response for the indexes. Answers so far had no dimension: nothing to fill in.
+    _run(
+        db,
+        """
+        CREATE TABLE survey_dimension_answers (
+            response_id INTEGER NOT NULL REFERENCES survey_responses (id) ON DELETE CASCADE,
+            question_id TEXT NOT NULL,
+            store_id TEXT NOT NULL,
+            touchpoint_id TEXT NOT NULL,
+            local_day TEXT NOT NULL,
+            dimension TEXT NOT NULL,
+            value INTEGER NOT NULL,
+            scale_min INTEGER NOT NULL,
+            scale_max INTEGER NOT NULL,
+            counted INTEGER NOT NULL CHECK (counted IN (0, 1)),
+            PRIMARY KEY (response_id, question_id)
+        );
+        CREATE INDEX survey_dimension_answers_metrics
+            ON survey_dimension_answers (store_id, touchpoint_id, dimension, scale_min, scale_max, local_day, counted, value);
+        """,
+    )
+
+
+def _local_day(zones: dict[str, str], created_at: str, store_id: str) -> str:
+    """The date of `created_at` in the store's time zone (UTC for a store without a known one), as m006 backfilled it."""
+    moment = dt.datetime.fromisoformat(created_at)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    try:
+        zone: dt.tzinfo = zoneinfo.ZoneInfo(zones[store_id])
+    except (KeyError, ValueError, zoneinfo.ZoneInfoNotFoundError):
+        zone = dt.UTC
+    try:
+        return moment.astimezone(zone).date().isoformat()
+    except OverflowError:  # beyond the calendar's ends in that zone: the instant's own date stands in
+        return moment.date().isoformat()
