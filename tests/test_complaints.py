@@ -27,7 +27,7 @@ def test_a_complaint_gets_a_ticket_and_a_status_page(loaded: Database) -> None:
         page = client.post("/complaint", data=FORM)
         assert page.status_code == 200
         ticket = re.search(r'<p class="ticket" id="ticket">(C-[0-9A-Z]{4}-[0-9A-Z]{4})</p>', page.text)[1]
-        assert "Odgovorit ćemo do utorak, 24. novembar 2026., 22:00." in page.text  # 11:00 UTC + 10 h, in Sarajevo (UTC+1)
+        assert "Odgovor ćete dobiti najkasnije: utorak, 24. novembar 2026., 22:00." in page.text  # 11:00 UTC + 10 h, Sarajevo (UTC+1)
         status = client.get(f"/complaint/status/{ticket}?lang=en")
         lookup = client.get("/complaint/status", params={"ticket": ticket.lower().replace("0", "o")})
     assert status.status_code == 200 and "Received" in status.text and ticket in status.text

@@ -9,7 +9,8 @@ from pathlib import Path
 
 from audit_api.store import Database
 
-from .conftest import make_client
+from .audit_helpers import submitted
+from .conftest import Actor, make_client
 
 MOSCOW_STORE = "moskva-arbat"
 # 23:30 UTC on Tuesday 24 November is 02:30 on Wednesday 25 November in Moscow (UTC+3).
@@ -76,3 +77,13 @@ def test_the_site_root_sends_a_reader_to_their_language(loaded: Database, tmp_pa
     assert (russian.status_code, russian.headers["location"]) == (302, "/ru/")
     assert german.headers["location"] == "/en/", "no match: the chain's default language"
     assert page.status_code == 200 and "Липа" in page.text
+
+
+def test_the_report_reads_the_visit_in_the_stores_time(loaded: Database, actors: dict[str, Actor]) -> None:
+    a, admin = actors["auditor_a"], actors["admin"]
+    visit = submitted(loaded, a.user, admin.user)  # started 09:00 UTC: 10:00 in Sarajevo; submitted an hour later
+    with make_client(loaded) as client:
+        report = client.get(f"/api/v1/visits/{visit.id}/report?lang=bs", headers=admin.headers)
+    text = spaced(report.text)
+    assert "utorak, 24. novembar 2026., 10:00 – utorak, 24. novembar 2026., 10:25" in text
+    assert "utorak, 24. novembar 2026., 11:00" in text and "T09:00:00" not in text

@@ -13,7 +13,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath
 
 from ..book import Book, pick
-from ..render import render
+from ..render import render, when
 from ..services import visits
 from ..store.visits import EvidenceRecord
 from ..words import words
@@ -50,6 +50,18 @@ class ReportController(Controller):
         return Response(render_report(report, context.book, language_for(context, lang, accept_language)), media_type="text/html")
 
 
+def _local_times(report: visits.Report, timezone: str, lang: str) -> dict[str, str]:
+    """The visit's times as its reader reads them: in the store's time zone, in the reader's language."""
+    audit, result = report.audit, report.result
+    if audit is None or result is None:
+        return {}
+    return {
+        "started": when.moment(audit.started_at, timezone, lang),
+        "finished": when.moment(audit.finished_at, timezone, lang),
+        "submitted": when.moment(result.submitted_at, timezone, lang),
+    }
+
+
 def render_report(report: visits.Report, book: Book, lang: str) -> str:
     checklist, audit, default = report.checklist, report.audit, book.chain.default_language
     store = book.stores_by_id.get(report.visit.store_id)
@@ -62,6 +74,7 @@ def render_report(report: visits.Report, book: Book, lang: str) -> str:
         audit=audit,
         result=report.result,
         auditor=report.auditor,
+        times=_local_times(report, store.timezone if store else "UTC", lang),
         store_name=store.name if store else report.visit.store_id,
         checklist_title=pick(checklist.title, lang, default),
         stage_titles={s.id: pick(s.title, lang, default) for s in checklist.stages},
