@@ -29,7 +29,7 @@ def write_posters(book: Book, secret: bytes, public_url: str, folder: Path) -> l
             calls = [words(code, book.chain) for code in store.languages]
             poster = render(
                 "poster.html",
-                lang=lang, t=words(lang, book.chain), store_name=store.name, touchpoint=pick(touchpoint.name, lang, default), calls=calls, svg=svg, url=url,
+                lang=lang, t=words(lang, book.chain), store_name=pick(store.name, lang, default), touchpoint=pick(touchpoint.name, lang, default), calls=calls, svg=svg, url=url,
                 csp=POSTER_POLICY,  # a file has no server to send the policy: it travels in the page
             )
             base.with_suffix(".html").write_text(poster, encoding="utf-8")

@@ -87,3 +87,15 @@ def test_the_report_reads_the_visit_in_the_stores_time(loaded: Database, actors:
     text = spaced(report.text)
     assert "utorak, 24. novembar 2026., 10:00 – utorak, 24. novembar 2026., 10:25" in text
     assert "utorak, 24. novembar 2026., 11:00" in text and "T09:00:00" not in text
+
+
+def test_a_store_is_found_by_any_of_its_names(loaded: Database) -> None:
+    with make_client(loaded) as client:
+        found = {
+            city: [s["id"] for s in client.get("/api/v1/stores", params={"city": city, "lang": "en"}).json()["stores"]]
+            for city in ("Moscow", "Москва", "moskva")
+        }
+        russian = client.get("/api/v1/stores/moskva-arbat", params={"lang": "ru"}).json()["store"]
+    assert found == {"Moscow": [MOSCOW_STORE], "Москва": [MOSCOW_STORE], "moskva": [MOSCOW_STORE]}
+    assert (russian["name"], russian["city"]) == ("Липа Арбат", "Москва")
+    assert {"Moscow", "Москва", "Moskva", "Lipa Arbat", "Липа Арбат"} <= set(russian["names"])

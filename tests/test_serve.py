@@ -25,7 +25,7 @@ def test_migrate_load_serve(tmp_path: Path) -> None:
     with serving(db, tmp_path / "serve.log") as base:
         assert httpx.get(f"{base}/healthz").json() == {"status": "ok", "book_generation": 1}
         assert httpx.get(f"{base}/schema").status_code == 200
-        assert httpx.get(f"{base}/api/v1/stores/moskva-arbat?lang=ru").json()["store"]["city"] == "Moskva"
+        assert httpx.get(f"{base}/api/v1/stores/moskva-arbat?lang=ru").json()["store"]["city"] == "Москва"
 
 
 def test_serve_without_a_loaded_book_says_what_to_do(tmp_path: Path) -> None:

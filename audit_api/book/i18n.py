@@ -12,6 +12,11 @@ from .base import Text
 LANGUAGE_NAMES = {"en": "English", "bs": "Bosanski", "ru": "Русский", "bg": "Български", "es": "Español", "sw": "Kiswahili"}
 
 
+def every(text: Text) -> list[str]:
+    """Every way the text is written, one per language (a store found by any of its names)."""
+    return [text] if isinstance(text, str) else list(dict.fromkeys(text.values()))
+
+
 def pick(text: Text, lang: str, default: str) -> str:
     """The text in `lang`, else in `default`, else "" (a plain string is language-neutral)."""
     if isinstance(text, str):

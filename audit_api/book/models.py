@@ -152,9 +152,9 @@ class Touchpoint(Base, frozen=True, kw_only=True):
 
 class Store(Base, frozen=True, kw_only=True):
     id: Slug
-    name: str
+    name: Annotated[Text, Meta(description="one name, or one per language: {en: Lipa Arbat, ru: Липа Арбат}")]
     address: str
-    city: str
+    city: Annotated[Text, Meta(description="one name, or one per language: {en: Moscow, ru: Москва, bs: Moskva}")]
     country: Annotated[str, matching(r"[A-Z]{2}", "a country code of two capital letters (ISO 3166-1), e.g. BA, RU, KE")]
     timezone: str
     phone: str

@@ -13,7 +13,7 @@ from typing import Annotated
 import msgspec
 from msgspec import Meta
 
-from ..book.i18n import pick
+from ..book.i18n import every, pick
 from ..book.intervals import format_minutes, parse_interval
 from ..book.models import WEEKDAYS, Book, ContactKind, Store
 from .hours import intervals_on, status_at
@@ -55,6 +55,7 @@ class PublicCoordinates(_Out, frozen=True, kw_only=True):
 class PublicStore(_Out, frozen=True, kw_only=True):
     id: str
     name: str
+    names: list[str]  # every name and city name the store goes by, in any language, for finding it
     address: str
     city: str
     country: str
@@ -118,9 +119,10 @@ def public_store(book: Book, store: Store, lang: str, now: dt.datetime) -> Publi
     horizon = today + dt.timedelta(days=EXCEPTIONS_AHEAD_DAYS)
     return PublicStore(
         id=store.id,
-        name=store.name,
+        name=pick(store.name, lang, default),
+        names=sorted(set(every(store.name)) | set(every(store.city))),
         address=store.address,
-        city=store.city,
+        city=pick(store.city, lang, default),
         country=store.country,
         timezone=store.timezone,
         phone=store.phone,

@@ -115,7 +115,7 @@ class FeedbackPages(Controller):
         return html(
             "survey.html", status, cookies,
             lang=lang, t=words(lang, context.book.chain), chain=context.book.chain.name, title=pick(survey.title, lang, default),
-            intro=pick(survey.intro, lang, default), store_name=store.name,
+            intro=pick(survey.intro, lang, default), store_name=pick(store.name, lang, default),
             touchpoint=pick(touchpoint.name, lang, default) if touchpoint else "",
             languages=[(code, LANGUAGE_NAMES.get(code, code)) for code in store.languages],
             questions=questions, question_titles={q["id"]: q["text"] for q in questions},
@@ -184,7 +184,7 @@ class FeedbackPages(Controller):
             lang=lang, t=words(lang, book.chain), chain=book.chain.name,
             languages=[(code, LANGUAGE_NAMES.get(code, code)) for code in book.chain.languages],
             respond_hours=book.chain.complaints.respond_within_hours, retention_days=book.chain.retention_days,
-            stores=sorted(((s.id, f"{s.name}, {s.city}") for s in book.stores), key=lambda pair: pair[1]),
+            stores=sorted(((s.id, f"{pick(s.name, lang, book.chain.default_language)}, {pick(s.city, lang, book.chain.default_language)}") for s in book.stores), key=lambda pair: pair[1]),
             desired=forms.DESIRED, values=values, errors=errors, honeypot=forms.HONEYPOT,
             today=_latest_today(context).isoformat(),
         )

@@ -14,6 +14,7 @@ from litestar import Controller, Response, get
 from litestar.di import NamedDependency
 from litestar.params import FromPath, QueryParameter
 
+from ..book.i18n import every
 from ..domain.public import (
     PublicComplaintProcedure,
     PublicContact,
@@ -83,7 +84,7 @@ class PublicController(Controller):
         stores = [
             public_store(book, store, language, context.now)
             for store in book.stores
-            if city is None or store.city.casefold() == city.casefold()
+            if city is None or city.casefold() in {name.casefold() for name in every(store.city)}
         ]
         return _answer(StoreList(language=language, stores=stores), language)
 

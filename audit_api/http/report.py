@@ -75,7 +75,7 @@ def render_report(report: visits.Report, book: Book, lang: str) -> str:
         result=report.result,
         auditor=report.auditor,
         times=_local_times(report, store.timezone if store else "UTC", lang),
-        store_name=store.name if store else report.visit.store_id,
+        store_name=pick(store.name, lang, default) if store else report.visit.store_id,
         checklist_title=pick(checklist.title, lang, default),
         stage_titles={s.id: pick(s.title, lang, default) for s in checklist.stages},
         item_texts={i.id: pick(i.text, lang, default) for s in checklist.stages for i in s.items},

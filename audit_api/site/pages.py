@@ -42,7 +42,7 @@ def pages_for(book: Book, lang: str, now: dt.datetime) -> Pages:
 
 def _home(book: Book, lang: str, t: Words) -> str:
     tagline = pick(book.chain.tagline, lang, book.chain.default_language)
-    cities = sorted({store.city for store in book.stores})
+    cities = sorted({pick(store.city, lang, book.chain.default_language) for store in book.stores})
     find, faq, complaints, contacts = (escape(word) for word in (t.gettext("Find a store"), t.gettext(FAQ), t.gettext(COMPLAINTS), t.gettext(CONTACTS)))
     return "\n".join([
         f"# {escape(book.chain.name)}",
@@ -128,7 +128,7 @@ def _finder(book: Book, stores: dict[str, PublicStore], t: Words) -> str:
     for city in sorted(by_city):
         lines += [f'<section data-city="{escape(city)}" markdown>', "", f"## {escape(city)} {{ #{anchors[city]} }}", ""]
         for store in sorted(by_city[city], key=lambda s: s.name):
-            needle = escape(f"{store.name} {store.city} {store.address}".lower())
+            needle = escape(" ".join([*store.names, store.address]).lower())  # found by any of its names
             lines.append(f'- <span data-store="{needle}" markdown>[{escape(store.name)}]({store.id}.md) · {escape(store.address)}</span>')
         lines += ["", "</section>", ""]
     lines += ["</div>", ""]
