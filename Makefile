@@ -37,11 +37,11 @@ run: install catalogs
 	$(BIN)/audit site build
 	$(BIN)/audit serve
 
-## test: lint, type-check (mypy, strict), then the whole test suite
+## test: lint, type-check (mypy, strict), then the whole test suite on every core (pytest-xdist)
 test: install catalogs
 	$(BIN)/ruff check .
 	$(BIN)/mypy
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto
 
 ## bench: the server under load from a second process, the site build for 250 and 1000 stores, the metrics over a million answers
 bench: install
