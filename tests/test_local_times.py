@@ -99,3 +99,16 @@ def test_a_store_is_found_by_any_of_its_names(loaded: Database) -> None:
     assert found == {"Moscow": [MOSCOW_STORE], "Москва": [MOSCOW_STORE], "moskva": [MOSCOW_STORE]}
     assert (russian["name"], russian["city"]) == ("Липа Арбат", "Москва")
     assert {"Moscow", "Москва", "Moskva", "Lipa Arbat", "Липа Арбат"} <= set(russian["names"])
+
+
+def test_the_sites_store_page_writes_its_exception_dates_for_the_reader() -> None:
+    from audit_api.book import load_book
+    from audit_api.site.pages import pages_for
+
+    from .conftest import DEMO_BOOK, NOON_TUESDAY
+
+    book = load_book(DEMO_BOOK)
+    bosnian = pages_for(book, "bs", NOON_TUESDAY)["stores/sarajevo-ferhadija.md"]
+    russian = spaced(pages_for(book, "ru", NOON_TUESDAY)["stores/moskva-arbat.md"])
+    assert '<time datetime="2026-12-31">četvrtak, 31. decembar 2026.</time>' in bosnian
+    assert '<time datetime="2027-01-01">пятница, 1 января 2027 г.</time>' in russian

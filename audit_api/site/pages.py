@@ -18,6 +18,7 @@ from ..book.intervals import parse_interval
 from ..book.models import WEEKDAYS, Book, Store
 from ..domain.hours import intervals_on
 from ..domain.public import PublicInterval, PublicStore, public_complaint_procedure, public_contacts, public_faq, public_store
+from ..render import when
 from ..words import Words, words
 from .labels import COMPLAINTS, CONTACTS, FAQ, STORES, weekday_names
 
@@ -36,7 +37,7 @@ def pages_for(book: Book, lang: str, now: dt.datetime) -> Pages:
     }
     days = weekday_names(lang, book.chain.default_language)
     for store in book.stores:
-        pages[f"stores/{store.id}.md"] = _store(store, stores[store.id], days, t)
+        pages[f"stores/{store.id}.md"] = _store(store, stores[store.id], days, t, lang)
     return pages
 
 
@@ -139,7 +140,7 @@ def _span(interval: PublicInterval) -> str:
     return f"{interval.opens}–{interval.closes}"
 
 
-def _store(store: Store, view: PublicStore, days: dict[str, str], t: Words) -> str:
+def _store(store: Store, view: PublicStore, days: dict[str, str], t: Words, lang: str) -> str:
     _ = t.gettext
     # TRANSLATORS: "Closed" stands in a store's opening hours for a day it does not open.
     closed, address, phone, email, on_the_map = (escape(word) for word in (_("Closed"), _("Address"), _("Phone"), _("E-mail"), _("Show on the map")))
@@ -185,6 +186,7 @@ def _store(store: Store, view: PublicStore, days: dict[str, str], t: Words) -> s
         for e in view.exceptions:
             hours = closed if e.closed else ", ".join(_span(i) for i in e.intervals)
             note = f" ({escape(e.note)})" if e.note else ""
-            lines.append(f'<li data-exception-date="{e.date}"><time datetime="{e.date}">{e.date}</time>: <span data-hours>{hours}</span>{note}</li>')
+            day = escape(when.day(e.date, lang))  # the date as the reader writes it, e.g. "četvrtak, 24. decembar 2026."
+            lines.append(f'<li data-exception-date="{e.date}"><time datetime="{e.date}">{day}</time>: <span data-hours>{hours}</span>{note}</li>')
         lines += ["</ul>", ""]
     return "\n".join(lines)
