@@ -112,3 +112,13 @@ def test_the_sites_store_page_writes_its_exception_dates_for_the_reader() -> Non
     russian = spaced(pages_for(book, "ru", NOON_TUESDAY)["stores/moskva-arbat.md"])
     assert '<time datetime="2026-12-31">četvrtak, 31. decembar 2026.</time>' in bosnian
     assert '<time datetime="2027-01-01">пятница, 1 января 2027 г.</time>' in russian
+
+
+def test_the_prize_carries_its_currency_written_for_the_reader(loaded: Database) -> None:
+    from .test_survey_pages import GOOD, answer, link
+
+    with make_client(loaded) as client:
+        bosnian = answer(client, link(loaded), {**GOOD, "lang": "bs"})
+        english = answer(client, link(loaded), {**GOOD, "lang": "en"})
+    assert "DRAW-" in bosnian.text and "(100,00 KM)" in spaced(bosnian.text)
+    assert "(BAM 100.00)" in spaced(english.text) or "(BAM100.00)" in spaced(english.text)

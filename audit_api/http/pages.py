@@ -172,7 +172,7 @@ class FeedbackPages(Controller):
             cookies=[] if cookie else [_browser_cookie(context)],
             **thanks,
             reward=receipt.reward,
-            incentive=pick(survey.incentive.text, language, default) if survey.incentive else "",
+            incentive=_incentive(survey, language, default),
             follow_up=pick(follow_up.text, language, default) if follow_up else None,
             complaint_from=forms.complaint_reference(context.links.secret, receipt.response_id),
         )
@@ -243,6 +243,15 @@ def _browser_cookie(context: Context) -> Cookie:
     """Secure (sent over HTTPS only) wherever customers reach us by HTTPS; a plain-HTTP instance could not read it back."""
     secure = context.settings.public_url.lower().startswith("https://")
     return Cookie(key=BROWSER_COOKIE, value=secrets.token_urlsafe(16), max_age=86400, httponly=True, samesite="lax", path="/s/", secure=secure)
+
+
+def _incentive(survey: Survey, lang: str, default: str) -> str:
+    """The incentive's words, with what it is worth (from the book) in the reader's way of writing money."""
+    if survey.incentive is None:
+        return ""
+    text, value = pick(survey.incentive.text, lang, default), survey.incentive.value
+    shown = when.worth(value.amount, value.currency, value.percent, lang) if value else ""
+    return f"{text} ({shown})" if shown else text
 
 
 def _store_today(context: Context, store_id: str) -> dt.date | None:

@@ -1,4 +1,4 @@
-"""Dates and times as a person reads them: in the store's time zone, formatted by CLDR (Babel) for the
+"""Dates, times and money as a person reads them: in the store's time zone, formatted by CLDR (Babel) for the
 reader's language. Every date or time the product shows a person goes through here.
 
     moment(received, "Europe/Moscow", "ru")   -> "вторник, 24 ноября 2026 г., 12:38"
@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_time, get_datetime_format
+from babel.numbers import format_currency, format_percent
 
 
 @functools.lru_cache(maxsize=64)
@@ -39,6 +40,15 @@ def moment(instant: dt.datetime | str, timezone: str, lang: str) -> str:
 def day(date: dt.date, lang: str, length: str = "full") -> str:
     """A calendar day (already local to its store), e.g. the day a complaint's visit happened."""
     return format_date(date, length, locale=locale(lang))
+
+
+def worth(amount: float | None, currency: str | None, percent: float | None, lang: str) -> str:
+    """What a prize or coupon is worth, as the reader writes money or a share: "100,00 KM", "10 %"."""
+    if amount is not None and currency:
+        return format_currency(amount, currency, locale=locale(lang))
+    if percent is not None:
+        return format_percent(percent / 100, locale=locale(lang))
+    return ""
 
 
 def clock(minutes: int, lang: str) -> str:
