@@ -122,3 +122,22 @@ def test_the_prize_carries_its_currency_written_for_the_reader(loaded: Database)
         english = answer(client, link(loaded), {**GOOD, "lang": "en"})
     assert "DRAW-" in bosnian.text and "(100,00 KM)" in spaced(bosnian.text)
     assert "(BAM 100.00)" in spaced(english.text) or "(BAM100.00)" in spaced(english.text)
+
+
+def test_the_report_writes_flags_and_the_pseudonym_in_the_readers_language(loaded: Database, actors: dict[str, Actor]) -> None:
+    import uuid
+
+    from .audit_helpers import assign, audit_body
+
+    a, admin, mx = actors["auditor_a"], actors["admin"], actors["manager_x"]
+    visit = assign(loaded, a.user, admin.user)
+    night = dt.datetime(2026, 11, 21, 21, 30, tzinfo=dt.UTC)  # 22:30 on a Saturday in Sarajevo: closed
+    body = audit_body(visit.id, started_at=night.isoformat(), finished_at=(night + dt.timedelta(minutes=20)).isoformat(),
+                      gps={"lat": 43.8700, "lon": 18.4265})
+    with make_client(loaded) as client:
+        assert client.put(f"/api/v1/audits/{uuid.uuid4()}", json=body, headers=a.headers).status_code == 201
+        text = spaced(client.get(f"/api/v1/visits/{visit.id}/report?lang=bs", headers=mx.headers).text)
+    assert "prodavnica je bila zatvorena: subota, 21. novembar 2026., 22:30, po lokalnom vremenu" in text
+    assert "GPS položaj je bio 1223 m od prodavnice (više od 300 m)" in text
+    assert "predano 61 sat nakon posjete" in text  # Bosnian: 61 takes the "one" form
+    assert f"Kontrolor {a.user.pseudonym.removeprefix('Auditor ')}" in text and "Auditor " not in text

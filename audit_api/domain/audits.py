@@ -47,7 +47,10 @@ class AuditSubmission(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_
 
 class Flag(msgspec.Struct, frozen=True, kw_only=True):
     code: Literal["outside_hours", "far_from_store", "late_submission"]
-    detail: str
+    detail: str  # in English, for the API's readers; pages write it in the reader's language from the values below
+    at: dt.datetime | None = None  # outside_hours: the instant the store was found closed
+    metres: int | None = None  # far_from_store: how far the GPS fix was
+    hours: int | None = None  # late_submission: how long after the visit
 
 
 def check_submission(checklist: Checklist, version: int, audit: AuditSubmission, now: dt.datetime) -> list[FieldError]:
@@ -126,14 +129,17 @@ def proof_of_visit_flags(store: Store, audit: AuditSubmission, submitted_at: dt.
     closed = [t for t in (audit.started_at, audit.finished_at) if not status_at(store, t).open_now]
     if closed:
         local = status_at(store, closed[0]).local_time
-        flags.append(Flag(code="outside_hours", detail=f"the store was closed at {local:%Y-%m-%d %H:%M} local time"))
+        flags.append(Flag(code="outside_hours", detail=f"the store was closed at {local:%Y-%m-%d %H:%M} local time", at=closed[0]))
     if audit.gps and store.coordinates:
         distance = distance_m(audit.gps.lat, audit.gps.lon, store.coordinates.lat, store.coordinates.lon)
         if distance > GPS_TOLERANCE_M:
-            flags.append(Flag(code="far_from_store", detail=f"GPS {distance:.0f} m from the store (over {GPS_TOLERANCE_M} m)"))
+            flags.append(
+                Flag(code="far_from_store", detail=f"GPS {distance:.0f} m from the store (over {GPS_TOLERANCE_M} m)", metres=round(distance))
+            )
     delay = submitted_at - audit.finished_at
     if delay > LATE_AFTER:
-        flags.append(Flag(code="late_submission", detail=f"submitted {delay.total_seconds() / 3600:.0f} h after the visit"))
+        hours = round(delay.total_seconds() / 3600)
+        flags.append(Flag(code="late_submission", detail=f"submitted {hours} h after the visit", hours=hours))
     return flags
 
 

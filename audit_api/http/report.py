@@ -13,10 +13,11 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath
 
 from ..book import Book, pick
+from ..domain.audits import GPS_TOLERANCE_M, Flag
 from ..render import render, when
 from ..services import visits
 from ..store.visits import EvidenceRecord
-from ..words import words
+from ..words import Words, words
 from .auth import require
 from .context import AcceptLanguage, Lang, SignedIn, language_for
 from .openapi import Documented, problems
@@ -50,6 +51,17 @@ class ReportController(Controller):
         return Response(render_report(report, context.book, language_for(context, lang, accept_language)), media_type="text/html")
 
 
+def _flag_detail(flag: Flag, t: Words, timezone: str, lang: str) -> str:
+    """A proof-of-visit flag in the reader's language (older audits, stored before flags kept their values: English)."""
+    if flag.code == "outside_hours" and flag.at is not None:
+        return t.gettext("the store was closed at %(time)s, its local time", time=when.moment(flag.at, timezone, lang))
+    if flag.code == "far_from_store" and flag.metres is not None:
+        return t.gettext("the GPS fix was %(metres)s m from the store (over %(limit)s m)", metres=flag.metres, limit=GPS_TOLERANCE_M)
+    if flag.code == "late_submission" and flag.hours is not None:
+        return t.ngettext("submitted %(num)s hour after the visit", "submitted %(num)s hours after the visit", flag.hours)
+    return flag.detail
+
+
 def _local_times(report: visits.Report, timezone: str, lang: str) -> dict[str, str]:
     """The visit's times as its reader reads them: in the store's time zone, in the reader's language."""
     audit, result = report.audit, report.result
@@ -66,15 +78,18 @@ def render_report(report: visits.Report, book: Book, lang: str) -> str:
     checklist, audit, default = report.checklist, report.audit, book.chain.default_language
     store = book.stores_by_id.get(report.visit.store_id)
     photos = [_Photo(record, data) for record, data in report.evidence]
+    t = words(lang, book.chain)
     return render(
         "report.html",
         lang=lang,
-        t=words(lang, book.chain),
+        t=t,
         visit=report.visit,
         audit=audit,
         result=report.result,
         auditor=report.auditor,
         times=_local_times(report, store.timezone if store else "UTC", lang),
+        flag_details=[_flag_detail(flag, t, store.timezone if store else "UTC", lang) for flag in (report.result.flags if report.result else [])],
+        auditor_code=report.auditor.removeprefix("Auditor ") if report.auditor_is_pseudonym else None,
         store_name=pick(store.name, lang, default) if store else report.visit.store_id,
         checklist_title=pick(checklist.title, lang, default),
         stage_titles={s.id: pick(s.title, lang, default) for s in checklist.stages},

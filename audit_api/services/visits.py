@@ -100,6 +100,7 @@ class Report(msgspec.Struct, frozen=True, kw_only=True):
     audit: AuditSubmission | None
     result: AuditResult | None
     auditor: str  # display name, or the pseudonym
+    auditor_is_pseudonym: bool
     missing: list[str]
     evidence: list[tuple[EvidenceRecord, bytes]]
 
@@ -388,6 +389,7 @@ def report(database: Database, book: Book, blobs: BlobStore, user: User, visit_i
         audit=latest[0] if latest else None,
         result=latest[1] if latest else None,
         auditor=get_user(database, visit.auditor_id).display_name if known else visit.auditor_pseudonym,
+        auditor_is_pseudonym=not known,
         missing=_missing_photos(database, visit, latest),
         evidence=[(record, blobs.read(record.sha256)) for record in store.list_evidence(db, visit.id)],
     )
