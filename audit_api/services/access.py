@@ -38,11 +38,10 @@ def visits(user: User) -> Scope:
         return EVERYTHING
     if user.role == "auditor":
         return Scope("auditor_id = ?", (user.id,))
-    upcoming = ", ".join(f"'{state}'" for state in sorted(UPCOMING))
-    assigned = Scope(f"state IN ({upcoming}) AND assigned_by = ?", (user.id,))
-    covered = stores(user)
-    later = Scope(f"state NOT IN ({upcoming}) AND {covered.sql}", covered.args)
-    return Scope(f"({assigned.sql}) OR ({later.sql})", (*assigned.args, *later.args))
+    upcoming = column_in("state", sorted(UPCOMING))
+    assigned = upcoming.both(Scope("assigned_by = ?", (user.id,)))
+    later = Scope(f"NOT ({upcoming.sql})", upcoming.args).both(stores(user))
+    return assigned.either(later)
 
 
 def plans_visits(user: User, rules: VisitRules) -> bool:

@@ -117,10 +117,7 @@ def _contact(contact: object) -> ContactDetails | None:
 
 def _within(scope: Scope, store_id: str | None) -> Scope:
     """`scope`, narrowed to one store when the reader asked for one."""
-    if store_id is None:
-        return scope
-    one = column_in("store_id", [store_id])
-    return Scope(f"({scope.sql}) AND {one.sql}", (*scope.args, *one.args))
+    return scope if store_id is None else scope.both(column_in("store_id", [store_id]))
 
 
 # --- survey responses -------------------------------------------------------------------------

@@ -19,6 +19,14 @@ class Scope(msgspec.Struct, frozen=True):
         """`sql` (which ends in a WHERE condition) with this scope ANDed in, and the arguments of both."""
         return f"{sql} AND ({self.sql})", [*args, *self.args]
 
+    def both(self, other: Scope) -> Scope:
+        """The rows in this scope and in `other`."""
+        return Scope(f"({self.sql}) AND ({other.sql})", (*self.args, *other.args))
+
+    def either(self, other: Scope) -> Scope:
+        """The rows in this scope or in `other`."""
+        return Scope(f"({self.sql}) OR ({other.sql})", (*self.args, *other.args))
+
 
 EVERYTHING = Scope("1 = 1")
 NOTHING = Scope("0 = 1")
