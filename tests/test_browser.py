@@ -198,6 +198,16 @@ def test_public_site_pages(site_server: str, chromium, width: int, height: int, 
     context.close()
 
 
+@pytest.mark.parametrize(("lang", "expected"), [("en", "Open now, until 10:00 PM"), ("bs", "Sada otvoreno, do 22:00")])
+def test_open_now_writes_the_closing_time_as_the_reader_does(site_server: str, chromium, lang: str, expected: str) -> None:
+    context = chromium.new_context(timezone_id="America/New_York")  # the viewer is elsewhere: the store's zone counts
+    page = context.new_page()
+    page.clock.set_fixed_time("2026-11-23T14:00:00Z")  # Monday 15:00 in Sarajevo; the book: mon 10:00-22:00
+    page.goto(f"{site_server}/{lang}/stores/sarajevo-alta/")
+    assert page.locator("[data-open-now]").inner_text() == expected
+    context.close()
+
+
 def test_report_poster_and_error_page_break_no_policy(server: str, loaded: Database, actors: dict, chromium, tmp_path: Path) -> None:
     from audit_api.book import load_book
     from audit_api.posters import write_posters

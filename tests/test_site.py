@@ -11,6 +11,8 @@ import pytest
 
 from audit_api.book import load_book
 from audit_api.book.i18n import pick
+from audit_api.book.intervals import parse_interval
+from audit_api.render import when
 from audit_api.site.build import build_site
 from audit_api.store import Database, migrate, publish
 from audit_api.words import words
@@ -90,8 +92,9 @@ def read(out: Path, path: str) -> Page:
     return Page((out / path).read_text(encoding="utf-8"))
 
 
-def spans(intervals: list[dict]) -> str:
-    return ", ".join(f"{i['opens']}–{i['closes']}" for i in intervals)
+def spans(intervals: list[dict], lang: str) -> str:
+    """The API's 24-hour spans as the page writes them for a reader of `lang` (CLDR): "10:00 AM – 10:00 PM" in en."""
+    return " ".join(", ".join(when.span(*parse_interval(f"{i['opens']}-{i['closes']}"), lang) for i in intervals).split())
 
 
 def test_every_store_page_matches_the_api(built: tuple[Path, Database]) -> None:
@@ -103,19 +106,30 @@ def test_every_store_page_matches_the_api(built: tuple[Path, Database]) -> None:
             for store in BOOK.stores:
                 api = client.get(f"/api/v1/stores/{store.id}?lang={lang}").json()["store"]
                 page = read(out, f"{lang}/stores/{store.id}/index.html")
-                assert page.rows == {d["day"]: spans(d["intervals"]) or closed for d in api["hours"]}
+                assert page.rows == {d["day"]: spans(d["intervals"], lang) or closed for d in api["hours"]}
                 assert page.fields["phone"] == api["phone"] and page.fields["email"] == api["email"]
                 assert page.fields["address"].startswith(f"{api['address']}, {api['city']}")
-                expected = {e["date"]: (closed if e["closed"] else spans(e["intervals"])) + (f" ({e['note']})" if e["note"] else "") for e in api["exceptions"]}
+                expected = {e["date"]: (closed if e["closed"] else spans(e["intervals"], lang)) + (f" ({e['note']})" if e["note"] else "") for e in api["exceptions"]}
                 assert {d: text.split(": ", 1)[1] for d, text in page.exceptions.items()} == expected
                 compared += 1
     assert compared == len(BOOK.stores) * len(BOOK.chain.languages)
 
 
+def test_opening_hours_are_written_as_each_reader_writes_times(built: tuple[Path, Database]) -> None:
+    out, _ = built
+
+    def monday(lang: str) -> str:
+        return " ".join(read(out, f"{lang}/stores/sarajevo-alta/index.html").rows["mon"].split())
+
+    assert monday("en") == "10:00 AM – 10:00 PM"  # the book says 10:00-22:00; English readers use a 12-hour clock
+    assert monday("bs") == "10:00 – 22:00"
+    assert monday("ru") == "10:00 – 22:00"
+
+
 def test_rows_are_keyed_by_weekday(built: tuple[Path, Database]) -> None:
     out, _ = built
     page = read(out, "bs/stores/sarajevo-alta/index.html")
-    assert page.rows["fri"] == "10:00–01:00" and page.rows["sun"] == "10:00–20:00"
+    assert " ".join(page.rows["fri"].split()) == "10:00 – 01:00" and " ".join(page.rows["sun"].split()) == "10:00 – 20:00"
     assert read(out, "bs/stores/sarajevo-ferhadija/index.html").rows["sun"] == "Zatvoreno"
 
 

@@ -6,10 +6,22 @@ Not for: finding missing translations (`rules.py` reports those as warnings).
 
 from __future__ import annotations
 
+import functools
+
+from babel import Locale, UnknownLocaleError
+
 from .base import Text
 
-# How each language names itself, for language switchers; a code not listed is shown as the code.
-LANGUAGE_NAMES = {"en": "English", "bs": "Bosanski", "ru": "Русский", "bg": "Български", "es": "Español", "sw": "Kiswahili"}
+
+@functools.lru_cache(maxsize=64)
+def language_name(code: str) -> str:
+    """How a language names itself, for language switchers (CLDR): "Bosanski", "Русский", "Українська";
+    a code CLDR does not know (a chain may invent one) is shown as the code."""
+    try:
+        name = Locale.parse(code.replace("-", "_")).get_display_name(code.replace("-", "_")) or code
+    except (UnknownLocaleError, ValueError):
+        return code
+    return name[:1].upper() + name[1:]
 
 
 def every(text: Text) -> list[str]:

@@ -24,7 +24,7 @@ from litestar.response import Redirect
 
 from ..book import Book, negotiate, pick
 from ..book.base import Text
-from ..book.i18n import LANGUAGE_NAMES
+from ..book.i18n import language_name
 from ..book.models import Store, Survey
 from ..domain import form_tokens, forms
 from ..domain.complaints import normalise_ticket
@@ -117,7 +117,7 @@ class FeedbackPages(Controller):
             lang=lang, t=words(lang, context.book.chain), chain=context.book.chain.name, title=pick(survey.title, lang, default),
             intro=pick(survey.intro, lang, default), store_name=pick(store.name, lang, default),
             touchpoint=pick(touchpoint.name, lang, default) if touchpoint else "",
-            languages=[(code, LANGUAGE_NAMES.get(code, code)) for code in store.languages],
+            languages=[(code, language_name(code)) for code in store.languages],
             questions=questions, question_titles={q["id"]: q["text"] for q in questions},
             values=values, errors=errors, honeypot=forms.HONEYPOT, retention_days=context.book.chain.retention_days,
             form_token=form_token,
@@ -182,7 +182,7 @@ class FeedbackPages(Controller):
         return html(
             "complaint.html", status,
             lang=lang, t=words(lang, book.chain), chain=book.chain.name,
-            languages=[(code, LANGUAGE_NAMES.get(code, code)) for code in book.chain.languages],
+            languages=[(code, language_name(code)) for code in book.chain.languages],
             respond_hours=book.chain.complaints.respond_within_hours, retention_days=book.chain.retention_days,
             stores=sorted(((s.id, f"{pick(s.name, lang, book.chain.default_language)}, {pick(s.city, lang, book.chain.default_language)}") for s in book.stores), key=lambda pair: pair[1]),
             desired=forms.DESIRED, values=values, errors=errors, honeypot=forms.HONEYPOT,

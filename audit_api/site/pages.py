@@ -17,7 +17,7 @@ from ..book.i18n import pick
 from ..book.intervals import parse_interval
 from ..book.models import WEEKDAYS, Book, Store
 from ..domain.hours import intervals_on
-from ..domain.public import PublicInterval, PublicStore, public_complaint_procedure, public_contacts, public_faq, public_store
+from ..domain.public import PublicStore, public_complaint_procedure, public_contacts, public_faq, public_store
 from ..render import when
 from ..words import Words, words
 from .labels import COMPLAINTS, CONTACTS, FAQ, STORES, weekday_names
@@ -136,10 +136,6 @@ def _finder(book: Book, stores: dict[str, PublicStore], t: Words) -> str:
     return "\n".join(lines)
 
 
-def _span(interval: PublicInterval) -> str:
-    return f"{interval.opens}–{interval.closes}"
-
-
 def _store(store: Store, view: PublicStore, days: dict[str, str], t: Words, lang: str) -> str:
     _ = t.gettext
     # TRANSLATORS: "Closed" stands in a store's opening hours for a day it does not open.
@@ -155,10 +151,11 @@ def _store(store: Store, view: PublicStore, days: dict[str, str], t: Words, lang
         map_url = f"https://www.openstreetmap.org/search?query={quote_plus(f'{view.address}, {view.city}')}"
     week = {day: [list(parse_interval(text)) for text in getattr(store.hours, day)] for day in WEEKDAYS}
     exceptions = {str(e.date): [list(i) for i in intervals_on(store, e.date)] for e in view.exceptions}
+    def spans(pairs: list[list[int]]) -> str:  # as the reader writes times: "9:00 AM – 8:00 PM", "09:00–20:00"
+        return escape(", ".join(when.span(opens, closes, lang) for opens, closes in pairs))
+
     rows = "\n".join(
-        f'<tr data-day="{day.day}"><th scope="row">{escape(days[day.day])}</th>'
-        f'<td>{", ".join(_span(i) for i in day.intervals) or closed}</td></tr>'
-        for day in view.hours
+        f'<tr data-day="{day}"><th scope="row">{escape(days[day])}</th><td>{spans(week[day]) or closed}</td></tr>' for day in WEEKDAYS
     )
     lines = [
         f"# {escape(view.name)}",
@@ -184,7 +181,7 @@ def _store(store: Store, view: PublicStore, days: dict[str, str], t: Words, lang
     if view.exceptions:
         lines += [f"## {exceptions_title}", "", '<ul class="exceptions">']
         for e in view.exceptions:
-            hours = closed if e.closed else ", ".join(_span(i) for i in e.intervals)
+            hours = closed if e.closed else spans(exceptions[str(e.date)])
             note = f" ({escape(e.note)})" if e.note else ""
             day = escape(when.day(e.date, lang))  # the date as the reader writes it, e.g. "četvrtak, 24. decembar 2026."
             lines.append(f'<li data-exception-date="{e.date}"><time datetime="{e.date}">{day}</time>: <span data-hours>{hours}</span>{note}</li>')

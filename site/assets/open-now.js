@@ -17,9 +17,9 @@
   function intervals(isoDate, weekday) {
     return Object.prototype.hasOwnProperty.call(exceptions, isoDate) ? exceptions[isoDate] : (week[weekday] || []);
   }
-  function fmt(minutes) {
-    minutes = minutes % 1440;
-    return String(Math.floor(minutes / 60)).padStart(2, "0") + ":" + String(minutes % 60).padStart(2, "0");
+  var clock = new Intl.DateTimeFormat(document.documentElement.lang || undefined, { timeStyle: "short", timeZone: "UTC" });
+  function fmt(minutes) {  /* as the reader writes a time (CLDR, like the table the server wrote): 8:00 PM, 20:00 */
+    return clock.format(new Date(Date.UTC(1970, 0, 1, 0, minutes % 1440)));
   }
 
   var now = new Date();
