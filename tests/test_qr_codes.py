@@ -64,5 +64,5 @@ def test_posters_carry_the_call_in_every_store_language(loaded: Database, tmp_pa
     html = poster.read_text(encoding="utf-8")
     assert "Lipa Delta" in html and url in html and "<svg" in html
     assert 'lang="bs"' in html and 'lang="ru"' in html and 'lang="en"' in html
-    assert "Recite nam kako smo bili" in html and "Расскажите, как мы справились" in html and "Tell us how we did" in html
+    assert "Recite nam kako smo vas uslužili" in html and "Оцените нашу работу" in html and "Tell us how we did" in html
     assert "size:A5" in html

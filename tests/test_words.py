@@ -14,6 +14,7 @@ from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
 
 from audit_api.book import check_book, load_book
+from audit_api.book.i18n import language_name
 from audit_api.site.build import theme_language
 from audit_api.store import Database, publish
 from audit_api.words import LOCALE, TEMPLATE, catalog_languages, messages, words
@@ -122,13 +123,13 @@ def test_words_in_a_language_without_a_catalog_fall_back_to_the_default_language
 def test_the_books_word_wins_over_the_catalog_and_counts_by_the_languages_rule() -> None:
     singular, plural = "We answer every complaint within %(num)s hour.", "We answer every complaint within %(num)s hours."
     own = {
-        "Send": {"bs": "Pošaljite"},
+        "Send": {"bs": "Pošaljite odgovore"},
         "Closed": {"ru": "Не работает"},
         singular: {"fr": "Nous répondons sous %(num)s heure."},
         plural: {"fr": "Nous répondons sous %(num)s heures."},
     }
     chain = msgspec.structs.replace(BOOK.chain, languages=["en", "bs", "ru", "fr"], words=own)
-    assert words("bs", chain).gettext("Send") == "Pošaljite" and words("ru", chain).gettext("Send") == "Отправить"
+    assert words("bs", chain).gettext("Send") == "Pošaljite odgovore" and words("ru", chain).gettext("Send") == "Отправить"
     assert words("ru", chain).gettext("Closed") == "Не работает"
     assert words("ru", chain).pgettext("complaint", "Closed") == "Не работает", "a chain's word serves every context of its id"
     french = words("fr", chain)
@@ -140,12 +141,12 @@ def test_the_books_word_wins_over_the_catalog_and_counts_by_the_languages_rule()
 
 def test_a_chains_word_reaches_the_customers_page(book_dir: Path, loaded: Database) -> None:
     chain_file = book_dir / "chain.yaml"
-    chain_file.write_text(chain_file.read_text(encoding="utf-8") + "words:\n  Send: {bs: Pošaljite}\n", encoding="utf-8")
+    chain_file.write_text(chain_file.read_text(encoding="utf-8") + "words:\n  Send: {bs: Pošaljite odgovore}\n", encoding="utf-8")
     publish(loaded, load_book(book_dir))
     with make_client(loaded) as client:
         bosnian = client.get(link(loaded) + "?lang=bs").text
         english = client.get(link(loaded) + "?lang=en").text
-    assert '<button type="submit">Pošaljite</button>' in bosnian
+    assert '<button type="submit">Pošaljite odgovore</button>' in bosnian
     assert '<button type="submit">Send</button>' in english
 
 
@@ -188,7 +189,7 @@ def test_the_demo_book_lacks_no_word() -> None:
 
 def test_the_sites_theme_speaks_every_language_from_the_catalogs() -> None:
     bosnian = theme_language(BOOK, "bs")
-    assert '"action.skip": "Preskoči na sadržaj"' in bosnian and '"search.result.placeholder": "Počnite kucati za pretragu"' in bosnian
+    assert '"action.skip": "Preskočite na sadržaj"' in bosnian and '"search.result.placeholder": "Počnite kucati za pretragu"' in bosnian
     assert 'import "partials/languages/sh.html" as fallback' in bosnian  # for the keys no catalog has (search settings)
     swahili = theme_language(msgspec.structs.replace(BOOK, chain=msgspec.structs.replace(BOOK.chain, languages=["en", "sw"])), "sw")
     assert '"search.placeholder": "Tafuta"' in swahili and '"top": "Rudi juu"' in swahili
@@ -196,3 +197,9 @@ def test_the_sites_theme_speaks_every_language_from_the_catalogs() -> None:
     french_chain = msgspec.structs.replace(BOOK.chain, languages=["en", "fr"], words={"Search": {"fr": "Chercher"}})
     french = theme_language(msgspec.structs.replace(BOOK, chain=french_chain), "fr")
     assert '"search": "Chercher"' in french and "action.skip" not in french and 'partials/languages/fr.html' in french
+
+
+def test_a_language_is_named_in_its_own_words_even_one_the_product_has_no_catalog_for() -> None:
+    assert [language_name(code) for code in ("bs", "ru", "sw", "es")] == ["Bosanski", "Русский", "Kiswahili", "Español"]
+    assert language_name("uk") == "Українська"  # a chain may add Ukrainian: its switcher still reads well (CLDR)
+    assert language_name("tlh") == "tlh"  # a code CLDR does not know is shown as written

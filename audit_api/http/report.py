@@ -56,7 +56,9 @@ def _flag_detail(flag: Flag, t: Words, timezone: str, lang: str) -> str:
     if flag.code == "outside_hours" and flag.at is not None:
         return t.gettext("the store was closed at %(time)s, its local time", time=when.moment(flag.at, timezone, lang))
     if flag.code == "far_from_store" and flag.metres is not None:
-        return t.gettext("the GPS fix was %(metres)s m from the store (over %(limit)s m)", metres=flag.metres, limit=GPS_TOLERANCE_M)
+        return t.gettext(
+            "the GPS fix was %(metres)s m from the store (over %(limit)s m)", metres=when.number(flag.metres, lang), limit=when.number(GPS_TOLERANCE_M, lang)
+        )
     if flag.code == "late_submission" and flag.hours is not None:
         return t.ngettext("submitted %(num)s hour after the visit", "submitted %(num)s hours after the visit", flag.hours)
     return flag.detail
@@ -79,6 +81,7 @@ def render_report(report: visits.Report, book: Book, lang: str) -> str:
     store = book.stores_by_id.get(report.visit.store_id)
     photos = [_Photo(record, data) for record, data in report.evidence]
     t = words(lang, book.chain)
+    item_texts = {i.id: pick(i.text, lang, default) for s in checklist.stages for i in s.items}
     return render(
         "report.html",
         lang=lang,
@@ -93,9 +96,11 @@ def render_report(report: visits.Report, book: Book, lang: str) -> str:
         store_name=pick(store.name, lang, default) if store else report.visit.store_id,
         checklist_title=pick(checklist.title, lang, default),
         stage_titles={s.id: pick(s.title, lang, default) for s in checklist.stages},
-        item_texts={i.id: pick(i.text, lang, default) for s in checklist.stages for i in s.items},
+        item_texts=item_texts,
+        score=lambda value, digits=1: when.score(value, lang, digits),  # "83.3%", "83,3 %": CLDR, for the reader
+        number=lambda value: when.number(value, lang),
         comments={a.item: a.comment for a in audit.answers} if audit else {},
-        missing=report.missing,
+        missing=[item_texts.get(item, item) for item in report.missing],  # the items as the auditor read them
         photos_by_item={i: [p for p in photos if p.item_id == i] for i in {p.item_id for p in photos}},
         other_photos=[p for p in photos if not p.item_id],
     )

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_time, get_datetime_format
-from babel.numbers import format_currency, format_percent
+from babel.numbers import format_currency, format_decimal, format_percent
 
 
 @functools.lru_cache(maxsize=64)
@@ -51,6 +52,24 @@ def worth(amount: float | None, currency: str | None, percent: float | None, lan
     return ""
 
 
+def score(percent: float, lang: str, digits: int = 1) -> str:
+    """A score out of 100 as the reader writes a share: "83.3%" in en, "83,3 %" in ru and bs."""
+    rounded = Decimal(str(round(percent, digits))) / 100  # exact: 83.3 stays 83.3, not 83.29999...
+    return format_percent(rounded, locale=locale(lang), decimal_quantization=False)
+
+
+def number(value: float, lang: str) -> str:
+    """A plain number as the reader writes it: "1,250" in en, "1.250" in bs, "1 250" in ru."""
+    return format_decimal(value, locale=locale(lang))
+
+
 def clock(minutes: int, lang: str) -> str:
     """A time of day given in minutes after midnight (opening hours), in the reader's habit."""
     return format_time(dt.time((minutes // 60) % 24, minutes % 60), "short", locale=locale(lang))
+
+
+def span(opens: int, closes: int, lang: str) -> str:
+    """An opening interval (minutes after midnight; past 1440 is the next morning) as the reader writes one:
+    "9:00 AM – 8:00 PM" in en, "09:00–20:00" in bs, "22:00 – 02:00" in ru (CLDR's interval pattern)."""
+    pattern = str(locale(lang).interval_formats.get(None) or "{0}–{1}")
+    return pattern.replace("{0}", clock(opens, lang)).replace("{1}", clock(closes, lang))

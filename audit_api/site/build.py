@@ -27,7 +27,7 @@ from pathlib import Path
 import material
 import msgspec
 
-from ..book.i18n import LANGUAGE_NAMES
+from ..book.i18n import language_name
 from ..book.models import Book
 from ..errors import AuditError
 from ..render.csp import source_hash
@@ -56,8 +56,8 @@ THEME_WORDS = {
     "search.result.initializer": N_("Initializing search"),
     "search.result.placeholder": N_("Type to start searching"),
     "search.result.none": N_("No matching documents"),
-    # TRANSLATORS: "#" stands for a count of 2 or more: keep it, and word it so it suits any such count ("Results: #").
     "search.result.one": N_("1 matching document"),
+    # TRANSLATORS: "#" stands for a count of 2 or more: keep it, and word it so it suits any such count ("Results: #").
     "search.result.other": N_("# matching documents"),
     "search.result.more.one": N_("1 more on this page"),
     "search.result.more.other": N_("# more on this page"),
@@ -159,7 +159,7 @@ def _write_language(book: Book, repo: Path, work: Path, site_dir: Path, lang: st
         "site_dir": str(site_dir),
         "theme": {"name": "material", "language": "custom", "custom_dir": str(overrides)},
         "plugins": [{"search": {"lang": [lang] if lang in SEARCH_LANGUAGES else ["en"]}}],
-        "extra": {"alternate": [{"name": LANGUAGE_NAMES.get(code, code), "link": f"/{code}/", "lang": code} for code in book.chain.languages]},
+        "extra": {"alternate": [{"name": language_name(code), "link": f"/{code}/", "lang": code} for code in book.chain.languages]},
         "nav": [{t.gettext(title): page} for title, page in NAVIGATION],
     }
     config_file = work / "mkdocs.yml"
