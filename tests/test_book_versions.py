@@ -64,7 +64,7 @@ def _sorted(book):
 def test_reloading_an_unchanged_book_changes_nothing(loaded: Database) -> None:
     before = dump(loaded)
     report = publish(loaded, load_book(DEMO_BOOK))
-    assert not report.changed and report.unchanged == 12  # chain, FAQ, 6 stores, 2 checklists, 2 surveys
+    assert not report.changed and report.unchanged == 13  # chain, FAQ, 7 stores, 2 checklists, 2 surveys
     assert dump(loaded) == before
 
 
@@ -110,7 +110,7 @@ def test_an_invalid_book_changes_nothing_at_all(tmp_path: Path, book_dir: Path) 
     db_path = tmp_path / "cli.db"
     first = audit_load(book_dir, db_path)
     assert first.returncode == 0, first.stderr
-    assert "12 new" in first.stdout
+    assert "13 new" in first.stdout
     database = Database(db_path)
     before = dump(database)
 

@@ -21,7 +21,7 @@ def test_migrate_load_serve(tmp_path: Path) -> None:
     db = tmp_path / "var" / "audit.db"
     assert "applied m001_book_versions" in run("db", "migrate", db=db).stdout
     assert "up to date" in run("db", "migrate", db=db).stdout
-    assert "12 new" in run("load", db=db).stdout
+    assert "13 new" in run("load", db=db).stdout
     with serving(db, tmp_path / "serve.log") as base:
         assert httpx.get(f"{base}/healthz").json() == {"status": "ok", "book_generation": 1}
         assert httpx.get(f"{base}/schema").status_code == 200

@@ -74,9 +74,27 @@ class SurveyLimits(Base, frozen=True, kw_only=True):
     ] = 10
 
 
+Colour = Annotated[str, matching(r"#[0-9a-fA-F]{6}", "a colour as #rrggbb, e.g. #2d6a4f")]
+MAX_LOGO_BYTES = 32_000
+
+
+class Brand(Base, frozen=True, kw_only=True):
+    """How the public site looks: the chain's logo and colours; what is left out keeps the site's own.
+    Text on either colour is white, so `audit check` warns when a colour is too light to read it on."""
+
+    logo: Annotated[
+        str | None,
+        Meta(description=f"an SVG file inside the book folder, e.g. brand/logo.svg: the site's header and tab icon "
+             f"(at most {MAX_LOGO_BYTES // 1000} KB, no script)"),
+    ] = None
+    primary: Annotated[Colour | None, Meta(description="the header and links, e.g. #2d6a4f; white text must read on it")] = None
+    accent: Annotated[Colour | None, Meta(description="buttons and links under the pointer, e.g. #8a4b08; white text must read on it")] = None
+
+
 class Chain(Base, frozen=True, kw_only=True):
     name: str
     tagline: Text = ""
+    brand: Annotated[Brand | None, Meta(description="the public site's logo and colours")] = None
     default_language: LangCode
     languages: Annotated[list[LangCode], Meta(min_length=1, description="every language, default included")]
     contacts: Annotated[list[Contact], Meta(min_length=1)]

@@ -10,8 +10,10 @@ Not for: shapes of single fields (the Structs hold those).
 from __future__ import annotations
 
 import datetime as dt
+import xml.etree.ElementTree as ElementTree
 import zoneinfo
 from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 import msgspec
@@ -22,7 +24,7 @@ from ..errors import Problem
 from .base import duplicates
 from .hints import closest, closest_zone, did_you_mean
 from .intervals import DAY, parse_interval
-from .models import MAX_SURVEY_QUESTIONS, WEEKDAYS, Book, Chain, Checklist, Store, Survey
+from .models import MAX_LOGO_BYTES, MAX_SURVEY_QUESTIONS, WEEKDAYS, Book, Chain, Checklist, Store, Survey
 from .questions import RatingQuestion
 from .source import PathKey, Source, format_path
 
@@ -62,6 +64,7 @@ def check(
     report = _Report(source_of)
     today = today or dt.date.today()
     _check_chain(book, report)
+    _check_brand(book, report)
     _check_faq(book, report)
     _unique_docs(book.stores, "store", report)
     for store in book.stores:
@@ -102,6 +105,105 @@ def _check_chain(book: Book, report: _Report) -> None:
             ("complaints", "respond_within_hours"),
             "the response target cannot come before the acknowledgement target",
         )
+
+
+# --- the chain's brand -----------------------------------------------------------------------
+
+AA_CONTRAST = 4.5  # WCAG 2 AA, normal text
+ON_BRAND = "#ffffff"  # the site writes white text on the brand's colours (header, buttons)
+_SVG = "{http://www.w3.org/2000/svg}"
+_ACTIVE = {"script", "foreignobject", "iframe", "embed", "object", "handler", "listener"}  # elements that run or embed code
+
+
+def _check_brand(book: Book, report: _Report) -> None:
+    """The logo is a small, self-contained SVG inside the book folder; white text reads on the colours (a warning)."""
+    chain = book.chain
+    if chain.brand is None:
+        return
+    if chain.brand.logo is not None:
+        errors, warnings = logo_problems(report.source_of(chain).file.parent, chain.brand.logo)
+        for message in errors:
+            report.add(chain, ("brand", "logo"), message)
+        for message in warnings:
+            report.warn(chain, ("brand", "logo"), message)
+    for name in ("primary", "accent"):
+        colour = getattr(chain.brand, name)
+        if colour is not None and (ratio := contrast(colour, ON_BRAND)) < AA_CONTRAST:
+            report.warn(
+                chain, ("brand", name),
+                f"white text on {colour} has a contrast of {int(ratio * 100) / 100}:1, below the {AA_CONTRAST}:1 of WCAG AA: "
+                "choose a darker colour, so the header and buttons stay readable",
+            )
+
+
+def contrast(one: str, other: str) -> float:
+    """The WCAG 2 contrast ratio of two `#rrggbb` colours, from 1 (none) to 21 (black on white)."""
+
+    def luminance(colour: str) -> float:
+        red, green, blue = (_linear(int(colour[i:i + 2], 16) / 255) for i in (1, 3, 5))
+        return 0.2126 * red + 0.7152 * green + 0.0722 * blue
+
+    light, dark = sorted((luminance(one), luminance(other)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def _linear(channel: float) -> float:
+    return channel / 12.92 if channel <= 0.04045 else ((channel + 0.055) / 1.055) ** 2.4
+
+
+def logo_problems(folder: Path, logo: str) -> tuple[list[str], list[str]]:
+    """What is wrong with the logo file `logo` of the book in `folder`: (errors, warnings).
+
+    A logo is shown in every page's header and as the tab's icon, from the site's own origin, so it is
+    an SVG file inside the book, small, and self-contained: no script, no event handler, no link to
+    another file or site. A DOCTYPE is refused before parsing (no entity tricks reach the parser).
+    """
+    inside = PurePosixPath(logo)
+    if inside.is_absolute() or ".." in inside.parts or "\\" in logo:
+        return [f"'{logo}' is not inside the book folder: name the file from there, e.g. brand/logo.svg"], []
+    if inside.suffix.lower() != ".svg":
+        return [f"'{logo}' is not an SVG file: the logo is an .svg drawing, so it stays sharp at every size"], []
+    file = folder / inside
+    if not file.is_file():
+        return [f"no file '{logo}' in the book folder ({folder}): add it, or correct the name"], []
+    if not file.resolve().is_relative_to(folder.resolve()):
+        return [f"'{logo}' leads outside the book folder: put the file itself in the book"], []
+    data = file.read_bytes()
+    if len(data) > MAX_LOGO_BYTES:
+        return [f"the logo has {len(data) // 1000} KB, over the {MAX_LOGO_BYTES // 1000} KB a logo may have (it loads with every page): "
+                "simplify it, or save it without the editor's metadata"], []
+    return svg_problems(data)
+
+
+def svg_problems(data: bytes) -> tuple[list[str], list[str]]:
+    """What is wrong with an SVG logo's content: (errors, warnings)."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return ["the logo is not UTF-8 text: save it as plain SVG (UTF-8)"], []
+    if "<!doctype" in text.lower() or "<!entity" in text.lower():
+        return ["the logo declares a DOCTYPE or entities: save it as plain SVG, without them"], []
+    try:
+        root = ElementTree.fromstring(text)
+    except ElementTree.ParseError as exc:
+        return [f"the logo is not well-formed SVG: {exc}"], []
+    if root.tag != f"{_SVG}svg":
+        return ['the logo is not an SVG drawing: its first element must be <svg xmlns="http://www.w3.org/2000/svg">'], []
+    errors: list[str] = []
+    for element in root.iter():
+        name = str(element.tag).rpartition("}")[2]
+        if name.lower() in _ACTIVE:
+            errors.append(f"the logo holds a <{name}> element: a logo may hold no script or embedded content")
+        for attribute, value in element.attrib.items():
+            local = attribute.rpartition("}")[2]
+            if local.lower().startswith("on"):
+                errors.append(f"the logo's <{name}> has an event handler ({local}): a logo may hold no script")
+            elif "javascript:" in "".join(value.split()).lower():
+                errors.append(f"the logo's <{name}> has a javascript: link in {local}: a logo may hold no script")
+            elif local == "href" and not value.startswith(("#", "data:image/")):
+                errors.append(f"the logo's <{name}> refers to '{value[:60]}': a logo must be self-contained (draw it, or embed it in the file)")
+    warnings = [] if "viewBox" in root.attrib else ["the logo has no viewBox, so it cannot scale to the header and the tab icon: add one, e.g. viewBox=\"0 0 64 64\""]
+    return errors, warnings
 
 
 def _check_faq(book: Book, report: _Report) -> None:
