@@ -152,3 +152,28 @@ def actors(loaded: Database, snapshots: Snapshots) -> dict[str, Actor]:
 def client(loaded: Database) -> Iterator[TestClient]:
     with make_client(loaded) as test_client:
         yield test_client
+
+
+@pytest.fixture(scope="session")
+def demo_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo book's public site, built once per test process (six languages take seconds): read it, do not change it."""
+    from audit_api.site.build import build_site
+
+    out = tmp_path_factory.mktemp("demo-site") / "site"
+    build_site(load_book(DEMO_BOOK), ROOT, out, now=NOON_TUESDAY, book_dir=DEMO_BOOK)
+    return out
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator:
+    """One browser per test process; each test opens its own context (its own cookies, storage, clock)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=shutil.which("chromium") or shutil.which("chromium-browser"),
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync"],
+        )
+        yield browser
+        browser.close()

@@ -109,8 +109,16 @@ MATRIX: list[tuple[str, str, Body | None, tuple[int, ...]]] = [
     ("GET", "/api/v1/complaints", None, (401, 403, 403, 200, 200, 200)),
     ("GET", "/api/v1/complaints/{ticket}", None, (401, 403, 403, 200, 404, 200)),
     ("POST", "/api/v1/complaints/{ticket}/transitions", lambda db, w: {"json": {"to": "acknowledged"}}, (401, 403, 403, 200, 404, 200)),
+    # The world's complaint is not resolved: those who may correct its reply are told so (409); see test_complaint_status_page.py.
+    ("PUT", "/api/v1/complaints/{ticket}/reply", lambda db, w: {"json": {"reply": "Sorry."}}, (401, 403, 403, 409, 404, 409)),
     ("GET", "/api/v1/metrics", None, (401, 403, 403, 200, 200, 200)),
     ("GET", "/api/v1/responses", None, (401, 403, 403, 200, 200, 200)),
+    # The auditors' app: static and public (its data needs the token); the QR code's /enrol hands the code to it.
+    ("GET", "/enrol", lambda db, w: {"params": {"code": "a-one-time-code"}, "follow_redirects": False}, (303, 303, 303, 303, 303, 303)),
+    ("GET", "/app", None, (200, 200, 200, 200, 200, 200)),
+    ("GET", "/app/{name}", None, (404, 404, 404, 404, 404, 404)),
+    ("GET", "/app/languages.json", None, (200, 200, 200, 200, 200, 200)),
+    ("GET", "/app/words/{name}", None, (404, 404, 404, 404, 404, 404)),
 ]
 
 

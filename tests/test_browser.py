@@ -40,12 +40,8 @@ def server(loaded: Database, tmp_path: Path) -> Iterator[str]:
 
 
 @pytest.fixture
-def site_server(loaded: Database, tmp_path: Path) -> Iterator[str]:
-    from audit_api.book import load_book
-    from audit_api.site.build import build_site
-
-    build_site(load_book(ROOT / "checklists"), ROOT, tmp_path / "site")
-    yield from _serve(loaded, tmp_path, {"AUDIT_SITE_DIR": str(tmp_path / "site")})
+def site_server(loaded: Database, tmp_path: Path, demo_site: Path) -> Iterator[str]:
+    yield from _serve(loaded, tmp_path, {"AUDIT_SITE_DIR": str(demo_site)})
 
 
 def _serve(loaded: Database, tmp_path: Path, extra_env: dict[str, str]) -> Iterator[str]:
@@ -68,20 +64,6 @@ def _serve(loaded: Database, tmp_path: Path, extra_env: dict[str, str]) -> Itera
         process.terminate()
         process.wait(timeout=10)
         log.close()
-
-
-@pytest.fixture
-def chromium() -> Iterator:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync"],
-        )
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
@@ -184,7 +166,7 @@ def test_public_site_pages(site_server: str, chromium, width: int, height: int, 
         assert serious_violations(page) == [], f"{path} at {width}px"
         shot(page, f"site-{name}-{'phone' if mobile else 'desktop'}")
     page.goto(site_server + "/bs/stores/sarajevo-alta/")
-    assert re.match(r"Sada (otvoreno, do \d\d:\d\d|zatvoreno)$", page.locator("[data-open-now]").inner_text())
+    assert re.match(r"Sada (otvoreno, do \d\d:\d\d|zatvoreno · otvara se .*u \d\d:\d\d)$", page.locator("[data-open-now]").inner_text())
     page.goto(site_server + "/en/stores/")
     page.locator("[data-store-search]").fill("mostar")
     assert page.locator("[data-store]:visible").count() == 1

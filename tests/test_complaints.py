@@ -77,21 +77,25 @@ def test_transitions_are_kept_with_who_and_when(loaded: Database, actors: dict[s
         assert client.post(url, json={"to": "in_progress"}, headers=mx).status_code == 200
         missing = client.post(url, json={"to": "resolved", "resolution": "Refunded"}, headers=mx)
         assert missing.status_code == 422
-        resolved = client.post(url, json={"to": "resolved", "resolution": "Refunded 29.90", "root_cause": "Till scanned twice"}, headers=mx)
+        assert [e["path"] for e in missing.json()["errors"]] == ["body.root_cause", "body.reply"]
+        resolved = client.post(url, json={"to": "resolved", "resolution": "Refunded 29.90", "root_cause": "Till scanned twice",
+                                          "reply": "We have refunded the second charge."}, headers=mx)
         detail = client.get(f"/api/v1/complaints/{ticket}", headers=mx).json()
         public = client.get(f"/complaint/status/{ticket}?lang=en")
     assert resolved.status_code == 200
     complaint = detail["complaint"]
     assert complaint["state"] == "resolved" and complaint["resolution"] == "Refunded 29.90" and complaint["root_cause"] == "Till scanned twice"
+    assert complaint["reply"] == "We have refunded the second charge." and complaint["reply_at"] == NOON_TUESDAY.isoformat()
     assert complaint["acknowledged_at"] == complaint["resolved_at"] == NOON_TUESDAY.isoformat()
     assert complaint["contact"] == {"name": "N", "email": "n@example.com", "phone": ""}
-    assert [(e["actor"], e["from_state"], e["to_state"], e["note"]) for e in detail["events"]] == [
-        (None, None, "received", ""),
-        ("manager-x", "received", "acknowledged", "Called the customer"),
-        ("manager-x", "acknowledged", "in_progress", ""),
-        ("manager-x", "in_progress", "resolved", ""),
+    assert [(e["actor"], e["from_state"], e["to_state"], e["note"], e["kind"]) for e in detail["events"]] == [
+        (None, None, "received", "", "transition"),
+        ("manager-x", "received", "acknowledged", "Called the customer", "transition"),
+        ("manager-x", "acknowledged", "in_progress", "", "transition"),
+        ("manager-x", "in_progress", "resolved", "", "transition"),
     ]
-    assert "Resolved" in public.text and "Till scanned twice" not in public.text and "Called the customer" not in public.text
+    assert "Resolved" in public.text and "We have refunded the second charge." in public.text
+    assert "Till scanned twice" not in public.text and "Refunded 29.90" not in public.text and "Called the customer" not in public.text
 
 
 def test_contact_details_only_for_the_store_managers_and_admins(loaded: Database, actors: dict[str, Actor]) -> None:

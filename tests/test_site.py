@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import html
+import json
 import re
 from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import urljoin, urlparse
+from urllib.parse import quote_plus, urljoin, urlparse
 
 import pytest
 
@@ -13,24 +15,21 @@ from audit_api.book import load_book
 from audit_api.book.i18n import pick
 from audit_api.book.intervals import parse_interval
 from audit_api.render import when
-from audit_api.site.build import build_site
 from audit_api.store import Database, migrate, publish
 from audit_api.words import words
 
-from .conftest import DEMO_BOOK, NOON_TUESDAY, ROOT, make_client
+from .conftest import DEMO_BOOK, make_client
 
 BOOK = load_book(DEMO_BOOK)
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Database]:
+def built(tmp_path_factory: pytest.TempPathFactory, demo_site: Path) -> tuple[Path, Database]:
     folder = tmp_path_factory.mktemp("site")
     database = Database(folder / "audit.db")
     migrate(database)
     publish(database, BOOK)
-    out = folder / "site"
-    build_site(BOOK, ROOT, out, now=NOON_TUESDAY)
-    yield out, database
+    yield demo_site, database
     database.close()
 
 
@@ -210,11 +209,78 @@ def test_the_server_serves_the_site_at_the_root(built: tuple[Path, Database]) ->
 def test_store_finder_filters_by_city_without_javascript(built: tuple[Path, Database]) -> None:
     out, _ = built
     text = (out / "en/stores/index.html").read_text(encoding="utf-8")
-    cities = sorted({pick(store.city, "en", "en") for store in BOOK.stores})  # the English page names cities in English
-    for city in cities:
-        anchor = "city-" + "-".join(city.lower().split())
+    places = {(store.country, pick(store.city, "en", "en")) for store in BOOK.stores}  # the English page names cities in English
+    for country, city in places:
+        anchor = f"city-{country.lower()}-" + "-".join(city.lower().split())
         assert f'href="#{anchor}"' in text and f'id="{anchor}"' in text
-    section = text[text.index('id="city-sarajevo"'):].split("</section>")[0]
+        assert f'href="#country-{country.lower()}"' in text and f'id="country-{country.lower()}"' in text
+    section = text[text.index('id="city-ba-sarajevo"'):].split("</section>")[0]
     assert section.count("data-store=") == 2  # Ferhadija and Alta
-    moscow = text[text.index('id="city-moscow"'):].split("</section>")[0]
-    assert all(name in moscow for name in ("moscow", "москва", "moskva", "липа арбат")), "found by any of its names"
+    moscow = text[text.index('id="city-ru-moscow"'):].split("</section>")[0]
+    assert all(name in moscow for name in ("moscow", "москва", "moskva", "липа арбат", "арбат, 24")), "found by any of its names and its address"
+
+
+@pytest.mark.parametrize(("lang", "bosnia", "russia"), [("en", "Bosnia &amp; Herzegovina", "Russia"), ("bs", "Bosna i Hercegovina", "Rusija"), ("ru", "Босния и Герцеговина", "Россия")])
+def test_store_finder_groups_by_country_named_in_the_readers_language(built: tuple[Path, Database], lang: str, bosnia: str, russia: str) -> None:
+    out, _ = built
+    text = (out / f"{lang}/stores/index.html").read_text(encoding="utf-8")
+    assert f'<h2 id="country-ba">{bosnia}</h2>' in text and f'<h2 id="country-ru">{russia}</h2>' in text  # CLDR's names
+    countries = re.findall(r'<section data-country="(\w+)">', text)
+    assert len(countries) == len({store.country for store in BOOK.stores}) and set(countries) >= {"BA", "RU"}
+    bosnian = text[text.index('data-country="BA"'):text.index('data-country="RU"')]
+    cities = [pick(BOOK.stores_by_id[s].city, lang, "en") for s in ("banja-luka-delta", "mostar-centar", "sarajevo-alta")]
+    assert re.findall(r"<h3 [^>]*>([^<]+)</h3>", bosnian) == sorted(cities), "cities in order under their country"
+
+
+def _attributes(text: str, element: str) -> dict[str, str]:
+    """The attributes of the first element that has `element` among them (unescaped)."""
+    tag = re.search(rf"<[a-z]+ [^>]*\b{element}\b[^>]*>", text)
+    assert tag, element
+    return {name: html.unescape(value) for name, value in re.findall(r'([\w-]+)="([^"]*)"', tag[0])}
+
+
+def test_the_hours_script_reads_the_books_hours_and_the_apis_changes(built: tuple[Path, Database]) -> None:
+    out, database = built
+    with make_client(database) as client:
+        for store in BOOK.stores:
+            api = client.get(f"/api/v1/stores/{store.id}?lang=en").json()["store"]
+            for page in (f"en/stores/{store.id}/index.html", "en/stores/index.html"):
+                text = (out / page).read_text(encoding="utf-8")
+                data = _store_data(text, store.id)
+                assert data["data-tz"] == store.timezone
+                week = json.loads(data["data-week"])
+                assert week == {d["day"]: [list(parse_interval(f"{i['opens']}-{i['closes']}")) for i in d["intervals"]] for d in api["hours"]}
+                changes = json.loads(data["data-exceptions"])
+                assert {day: (c["hours"] == [], c["note"]) for day, c in changes.items()} == {e["date"]: (e["closed"], e["note"]) for e in api["exceptions"]}
+
+
+def _store_data(text: str, store_id: str) -> dict[str, str]:
+    """The hours data of `store_id` on a store page (its state line) or in the finder (its entry)."""
+    if 'data-open-now' in text:
+        return _attributes(text, "data-open-now")
+    entry = re.search(rf'<li [^>]*data-store-hours[^>]*>(?:(?!</li>).)*href="{store_id}/"', text, re.S)
+    assert entry, store_id
+    return _attributes(entry[0], "data-store-hours")
+
+
+@pytest.mark.parametrize("lang", ["bs", "ru"])
+def test_the_words_the_hours_script_fills_are_the_readers(built: tuple[Path, Database], lang: str) -> None:
+    out, _ = built
+    english = _attributes((out / "en/stores/sarajevo-alta/index.html").read_text(encoding="utf-8"), "data-hours-words")
+    for page in ("stores/sarajevo-alta/index.html", "stores/index.html"):
+        found = _attributes((out / f"{lang}/{page}").read_text(encoding="utf-8"), "data-hours-words")
+        labels = {name: text for name, text in found.items() if name.endswith("-label")}
+        assert len(labels) >= 16 and all(text != english[name] for name, text in labels.items()), labels
+        assert all(text.count("{time}") == english[name].count("{time}") for name, text in labels.items()), "every placeholder kept"
+    bosnian = _attributes((out / "bs/stores/index.html").read_text(encoding="utf-8"), "data-hours-words")
+    assert (bosnian["data-day-pattern"], bosnian["data-date-pattern"]) == ("{weekday}, {day}. {month}", "{day}. {month}")  # CLDR's
+    assert json.loads(bosnian["data-weekdays"])[3] == "srijeda" and json.loads(bosnian["data-months"])[10] == "novembar"
+    assert json.loads(_attributes((out / "ru/stores/index.html").read_text(encoding="utf-8"), "data-hours-words")["data-months"])[0] == "января"
+
+
+def test_the_directions_link_goes_to_the_coordinates_or_the_address(built: tuple[Path, Database]) -> None:
+    out, _ = built
+    alta = (out / "en/stores/sarajevo-alta/index.html").read_text(encoding="utf-8")
+    assert 'href="https://www.openstreetmap.org/directions?to=43.8569%2C18.4127"' in alta
+    kazan = (out / "en/stores/kazan-baumana/index.html").read_text(encoding="utf-8")  # no coordinates in the book
+    assert f'href="https://www.openstreetmap.org/directions?to={quote_plus("ул. Баумана, 51, Kazan")}"' in kazan

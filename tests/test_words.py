@@ -151,7 +151,7 @@ def test_a_chains_word_reaches_the_customers_page(book_dir: Path, loaded: Databa
 
 
 def test_a_language_the_product_has_no_catalog_for_speaks_the_books_words(book_dir: Path, loaded: Database) -> None:
-    edit(book_dir / "chain.yaml", "languages: [en, bs, ru]", "languages: [en, bs, ru, fr]")
+    edit(book_dir / "chain.yaml", "languages: [en, bs, ru, es, sw, bg]", "languages: [en, bs, ru, es, sw, bg, fr]")
     edit(book_dir / "stores/sarajevo-ferhadija.yaml", "languages: [bs, en]", "languages: [bs, en, fr]")
     chain_file = book_dir / "chain.yaml"
     chain_file.write_text(
@@ -167,12 +167,12 @@ def test_a_language_the_product_has_no_catalog_for_speaks_the_books_words(book_d
 
 def test_audit_check_lists_the_words_a_language_lacks(book_dir: Path) -> None:
     chain_file = book_dir / "chain.yaml"
-    edit(chain_file, "languages: [en, bs, ru]", "languages: [en, bs, ru, fr]")
+    edit(chain_file, "languages: [en, bs, ru, es, sw, bg]", "languages: [en, bs, ru, es, sw, bg, fr]")
     chain_file.write_text(chain_file.read_text(encoding="utf-8") + "words:\n  Send: {fr: Envoyer}\n  Stors: {fr: Magasins}\n", encoding="utf-8")
     result = check_book(book_dir)
     assert result.errors == []
     [missing] = [w for w in result.warnings if "the product's own" in w.message]
-    assert missing.file.endswith("chain.yaml") and missing.path == "$.languages[3]" and missing.line == line_of(chain_file, "languages:")
+    assert missing.file.endswith("chain.yaml") and missing.path == "$.languages[6]" and missing.line == line_of(chain_file, "languages:")
     assert "'fr' has no word of the product's own" in missing.message
     total = len(messages())
     assert f"for {total - 1} of {total} words" in missing.message

@@ -17,7 +17,6 @@ from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.spec import Components, SecurityScheme
 from litestar.response import Redirect
-from litestar.static_files import create_static_files_router
 from litestar.types import ControllerRouterHandler
 
 from .. import __version__
@@ -29,6 +28,7 @@ from ..store import Database, pending
 from ..store.blobs import BlobStore
 from ..store.secret import instance_secret
 from .accounts import AccountsController, DevicesController
+from .auditor_app import AuditorApp
 from .audits import AuditsController
 from .auth import TokenAuthMiddleware
 from .book_cache import BookCache
@@ -43,7 +43,8 @@ from .problems import EXCEPTION_HANDLERS
 from .public import PublicController
 from .report import ReportController
 from .schema_ui import SwaggerUI
-from .security import SITE_ROUTE_OPT, SecurityHeaders
+from .security import SecurityHeaders
+from .site_files import site_router
 from .visits import VisitsController
 
 
@@ -96,7 +97,7 @@ def create_app(
     signed_in_context = {"context": Provide(provide_signed_in, sync_to_thread=False)}
 
     public_limit = RateLimitMiddleware(RateLimit(settings.public_rate_limit, period=60.0))
-    public = Router(path="/", route_handlers=[PublicController, DevicesController, FeedbackPages], middleware=[public_limit])
+    public = Router(path="/", route_handlers=[PublicController, DevicesController, FeedbackPages, AuditorApp], middleware=[public_limit])
     token_auth = DefineMiddleware(TokenAuthMiddleware, database=database, token_days=settings.token_days)
     signed_in = Router(
         path="/",
@@ -123,12 +124,7 @@ def create_app(
     )
     handlers: list[ControllerRouterHandler] = [healthz, public, signed_in, uploads]
     if settings.site_dir.is_dir():  # the public site, built by `audit site build`
-        handlers.append(
-            create_static_files_router(
-                path="/", directories=[settings.site_dir], html_mode=True, name="site", include_in_schema=False, opt=SITE_ROUTE_OPT,
-                before_request=to_the_readers_language(books),
-            )
-        )
+        handlers.append(site_router(settings.site_dir, books, before_request=to_the_readers_language(books)))
     return Litestar(
         route_handlers=handlers,
         dependencies={"context": Provide(provide_context, sync_to_thread=False)},

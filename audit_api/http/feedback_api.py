@@ -1,7 +1,8 @@
 """Managers' side of customer feedback: the complaint queue, moving a complaint along, and the metrics.
 
 Roles: managers see the complaints and metrics of their stores; admins see all; auditors none.
-Contact details appear only here, to those roles.
+Contact details and the staff notes (resolution, root cause, history notes) appear only here, to those
+roles; the reply to the customer is written here and read by anyone holding the ticket once resolved.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ import datetime as dt
 from typing import Annotated
 
 import msgspec
-from litestar import Controller, get, post
+from litestar import Controller, get, post, put
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, QueryParameter
 from msgspec import Meta
@@ -37,11 +38,27 @@ def _check_period(**days: dt.date | None) -> None:
         raise InvalidInput("the period lies outside the dates this API answers for", errors)
 
 
+Reply = Annotated[
+    str,
+    Meta(
+        max_length=feedback.REPLY_MAX_CHARS,
+        description="the answer the customer reads on the complaint's status page (plain text; line breaks kept); "
+        "anyone holding the ticket reads it, so it names no staff and holds no staff notes",
+    ),
+]
+
+
 class Transition(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     to: State
-    note: Annotated[str, Meta(max_length=4000)] = ""
-    resolution: Annotated[str, Meta(max_length=4000)] = ""
-    root_cause: Annotated[str, Meta(max_length=1000)] = ""
+    note: Annotated[str, Meta(max_length=4000, description="a staff note for the history")] = ""
+    resolution: Annotated[str, Meta(max_length=4000, description="staff note, required to resolve: what was done")] = ""
+    root_cause: Annotated[str, Meta(max_length=1000, description="staff note, required to resolve: why it happened")] = ""
+    reply: Reply = ""  # required to resolve; refused with any other move
+
+
+class ReplyCorrection(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    reply: Reply
+    note: Annotated[str, Meta(max_length=4000, description="a staff note for the history: why it was corrected")] = ""
 
 
 class ComplaintDetail(msgspec.Struct, frozen=True, kw_only=True):
@@ -73,12 +90,30 @@ class ComplaintsController(Controller):
 
     @post(
         "/{ticket:str}/transitions", summary="Move a complaint: acknowledged, in_progress, resolved, closed", sync_to_thread=True,
+        description=(
+            "received -> acknowledged -> in_progress -> resolved -> closed (and resolved -> in_progress to reopen). To resolve, "
+            "give `resolution` and `root_cause` (staff notes, never shown to the customer) and `reply`, the answer the customer "
+            "reads on the status page; each missing one is a 422 naming it (`body.reply`). A `reply` with any other move is a 422."
+        ),
         status_code=200, responses=problems(400, 401, 403, 404, 409, 413, 422),
     )
     def move(self, context: NamedDependency[SignedIn], ticket: FromPath[str], data: JSONBody[Transition]) -> ComplaintDetail:
         complaint = feedback.move_complaint(
-            context.database, context.user, ticket, data.to, data.note, context.now, data.resolution, data.root_cause
+            context.database, context.user, ticket, data.to, data.note, context.now, data.resolution, data.root_cause, data.reply
         )
+        return ComplaintDetail(complaint=complaint, events=feedback.complaint_history(context.database, context.user, ticket, context.now))
+
+    @put(
+        "/{ticket:str}/reply", summary="Correct the reply to the customer of a resolved complaint",
+        description=(
+            "While the complaint is `resolved`, whoever may move it may replace the reply the customer reads on the status "
+            "page. The history records who changed it and when (an event of kind `reply`); the same text again changes nothing. "
+            "Any other state answers 409."
+        ),
+        sync_to_thread=True, status_code=200, responses=problems(400, 401, 403, 404, 409, 413, 422),
+    )
+    def correct_reply(self, context: NamedDependency[SignedIn], ticket: FromPath[str], data: JSONBody[ReplyCorrection]) -> ComplaintDetail:
+        complaint = feedback.correct_reply(context.database, context.user, ticket, data.reply, data.note, context.now)
         return ComplaintDetail(complaint=complaint, events=feedback.complaint_history(context.database, context.user, ticket, context.now))
 
 

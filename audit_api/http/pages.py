@@ -14,6 +14,7 @@ import datetime as dt
 import secrets
 from typing import Annotated, Any
 from urllib.parse import parse_qs, quote
+from zoneinfo import ZoneInfo
 
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import Cookie
@@ -33,7 +34,7 @@ from ..errors import NotFound
 from ..lru import LRU
 from ..render import when
 from ..services import feedback
-from ..store.feedback import PublicStatus
+from ..services.feedback import CustomerStatus
 from ..words import words
 from .context import AcceptLanguage, Context, Lang
 from .limits import client_address
@@ -106,9 +107,10 @@ class FeedbackPages(Controller):
         def text(value: Text) -> str:
             return pick(value, lang, default)
 
-        # The template draws each question by its kind's widget, with the hints that widget needs.
+        # The template draws each question by its kind's widget, with the hints that widget needs (and by its
+        # kind, the words under a scale's ends).
         questions = [
-            {"id": q.id, "widget": q.widget, "text": text(q.text), "required": q.required, **q.hints(text)}
+            {"id": q.id, "kind": q.kind, "widget": q.widget, "text": text(q.text), "required": q.required, **q.hints(text)}
             for q in survey.questions
         ]
         touchpoint = next((t for t in store.touchpoints if t.id == touchpoint_id), None)
@@ -215,16 +217,25 @@ class FeedbackPages(Controller):
             feedback.file_complaint, context.database, context.book, complaint, language, context.now,
             forms.linked_response(form, context.links.secret),
         )
-        status = feedback.public_status(context.database, ticket)
+        status = feedback.public_status(context.database, ticket, context.now)
         due = _local_status(context, status, language)["respond_by"]
-        return html("ticket.html", lang=language, t=words(language, chain), chain=chain.name, ticket=ticket, due=due)
+        return html(
+            "ticket.html", lang=language, t=words(language, chain), chain=chain.name, ticket=ticket, due=due,
+            contact_given=complaint.contact is not None,
+        )
 
     @get("/complaint/status/{ticket:str}", sync_to_thread=False)
     def status_page(self, context: NamedDependency[Context], ticket: FromPath[str], lang: Lang = None, accept_language: AcceptLanguage = None) -> Response[str]:
+        """The ticket's status; an unknown ticket, whatever it looks like, gets the same kind 404 page with the lookup form."""
         chain = context.book.chain
         language = negotiate(chain.languages, chain.default_language, explicit=lang, accept=accept_language)
-        status = feedback.public_status(context.database, normalise_ticket(ticket))
-        return html("status.html", lang=language, t=words(language, chain), chain=chain.name, status=_local_status(context, status, language))
+        wanted = normalise_ticket(ticket)
+        try:
+            status = feedback.public_status(context.database, wanted, context.now)
+        except NotFound:
+            typed = wanted if len(wanted) <= 16 else ""  # offered back for correcting a typo; anything longer is no ticket
+            return _status_html(context, language, None, typed=typed, status_code=404)
+        return _status_html(context, language, _local_status(context, status, language))
 
     @get("/complaint/status", sync_to_thread=False)
     def status_lookup(
@@ -236,7 +247,7 @@ class FeedbackPages(Controller):
         language = negotiate(chain.languages, chain.default_language, explicit=lang, accept=accept_language)
         if ticket.strip():
             return Redirect(f"/complaint/status/{quote(normalise_ticket(ticket), safe='-')}?lang={language}")
-        return html("status.html", lang=language, t=words(language, chain), chain=chain.name, status=None)
+        return _status_html(context, language, None)
 
 
 def _browser_cookie(context: Context) -> Cookie:
@@ -265,13 +276,33 @@ def _latest_today(context: Context) -> dt.date:
     return max((day_start(store, context.now).date() for store in context.book.stores), default=context.now.date())
 
 
-def _local_status(context: Context, status: PublicStatus, lang: str) -> dict[str, str | None]:
-    """The status as the customer reads it: every time in the store's time zone, in their language.
-    The ticket page and the status page both show it so, and so agree to the minute."""
+def _local_status(context: Context, status: CustomerStatus, lang: str) -> dict[str, Any]:
+    """The status as the customer reads it: every time in the store's time zone, in their language, the
+    store by its name in that language. The ticket page and the status page both show it so, and so
+    agree to the minute. Each time comes with its machine-readable local form, for `<time datetime>`."""
     store = context.book.stores_by_id.get(status.store_id)
     timezone = store.timezone if store else "UTC"
-    shown: dict[str, str | None] = {"ticket": status.ticket, "state": status.state}
-    for name in ("received_at", "respond_by", "acknowledged_at", "resolved_at", "closed_at"):
-        stamp = getattr(status, name)
-        shown[name] = when.moment(stamp, timezone, lang) if stamp else None
-    return shown
+    default = context.book.chain.default_language
+
+    def local(stamp: str) -> dict[str, str]:
+        iso = dt.datetime.fromisoformat(stamp).astimezone(ZoneInfo(timezone)).isoformat(timespec="minutes")
+        return {"text": when.moment(stamp, timezone, lang), "iso": iso}
+
+    return {
+        "ticket": status.ticket, "state": status.state, "desired": status.desired, "due": status.due,
+        "store": f"{pick(store.name, lang, default)}, {pick(store.city, lang, default)}" if store else "",
+        "received_at": local(status.received_at)["text"], "respond_by": local(status.respond_by)["text"],
+        "respond_by_iso": local(status.respond_by)["iso"],
+        "steps": [{"state": step.state, **local(step.at)} for step in status.steps],
+        "reply": status.reply, "reply_removed": status.reply_removed,
+        "reply_corrected_at": local(status.reply_corrected_at) if status.reply_corrected_at else None,
+    }
+
+
+def _status_html(context: Context, lang: str, status: dict[str, Any] | None, *, typed: str = "", status_code: int = 200) -> Response[str]:
+    """The status page: a ticket's status (`status`), else the lookup form; with 404, the kind not-found message."""
+    chain = context.book.chain
+    return html(
+        "status.html", status_code, lang=lang, t=words(lang, chain), chain=chain.name, status=status, missing=status_code == 404,
+        typed=typed, languages=[(code, language_name(code)) for code in chain.languages], retention_days=chain.retention_days,
+    )

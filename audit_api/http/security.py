@@ -9,11 +9,14 @@ reach error pages, the OpenAPI reference and the static site too (route middlewa
     the product's pages (customers',    `render.csp.PAGE_POLICY`: no script at all, the templates' <style>
       errors, the audit report)           blocks by hash, images only as data: URIs
     /schema (Swagger UI, offline)       `SCHEMA_POLICY`: scripts, styles and the spec from this origin only
+    the auditors' app (/app/)           `APP_POLICY`: scripts, styles, its service worker, manifest and API calls
+                                          from this origin only; images also as blob: and data: (photos); no form posts
     the public site (`audit site        `SitePolicy`: scripts from this origin plus exactly the inline scripts
       build`, served at /)                MkDocs Material wrote, by the hashes the build lists in <site>/.csp.json
 
 Which kind: an error page (status 400 and up) is always the product's own; otherwise the site's static
-files router (tagged with `SITE_ROUTE_OPT`) is the site, /schema is the reference, and the rest is ours.
+files router (tagged with `SITE_ROUTE_OPT`) is the site, the app's routes (`APP_ROUTE_OPT`) the app, /schema
+is the reference, and the rest is ours.
 A header a handler set itself is kept. Not for: what a page contains (`render/`), cookies (`pages.py`).
 """
 
@@ -34,6 +37,11 @@ from ..site.build import CSP_FILE
 log = logging.getLogger("audit_api")
 
 SITE_ROUTE_OPT = {"page_kind": "site"}
+APP_ROUTE_OPT = {"page_kind": "app"}
+APP_POLICY = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' blob: data:; connect-src 'self'; "
+    "worker-src 'self'; manifest-src 'self'; form-action 'none'; base-uri 'none'; frame-ancestors 'none'"
+)
 SCHEMA_POLICY = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src data:; connect-src 'self'; "
     "form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
@@ -92,6 +100,7 @@ class SecurityHeaders:
         self.schema_path = schema_path
         self._page = PAGE_POLICY.encode()
         self._schema = SCHEMA_POLICY.encode()
+        self._app = APP_POLICY.encode()
 
     async def __call__(self, message: Message, scope: Scope) -> None:
         if message["type"] != "http.response.start":
@@ -110,6 +119,8 @@ class SecurityHeaders:
         handler = scope.get("route_handler")
         if handler is not None and handler.opt.get("page_kind") == SITE_ROUTE_OPT["page_kind"]:
             return self.site.get()
+        if handler is not None and handler.opt.get("page_kind") == APP_ROUTE_OPT["page_kind"]:
+            return self._app
         path = scope["path"]
         if path == self.schema_path or path.startswith(f"{self.schema_path}/"):
             return self._schema

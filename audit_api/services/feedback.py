@@ -9,9 +9,13 @@ kept, marked suspect with the reason, and counted apart so managers see them. Ea
 serves that touchpoint's survey (`Book.survey_id_for`), and each response keeps the survey's id and
 published version and its store-local day. Metrics count each store's local days, and come for the
 reader's whole scope (`overall`) as well as per store and touchpoint, from counts SQLite makes.
-Complaints follow the states of `domain/complaints.py` with the book's clock. Managers
-read their stores' complaints, responses and metrics, admins all (`access.stores`, as SQL). Personal
-data is kept only with consent and purged after the book's retention period; scores stay.
+Complaints follow the states of `domain/complaints.py` with the book's clock. To resolve one, a manager
+records two staff notes (resolution, root cause) and the reply the customer reads on the status page,
+which stays correctable while the complaint is resolved; the public status shows the reply only once
+resolved, and never the notes, the narrative or contact details. Managers read their stores'
+complaints, responses and metrics, admins all (`access.stores`, as SQL). Personal data is kept only
+with consent and purged after the book's retention period, with the complaint's free text and reply;
+scores stay.
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ import hmac
 import secrets
 from collections import Counter
 from concurrent.futures import Future
-from typing import Any
+from typing import Any, Literal
 
 import msgspec
 import sqlite_utils
@@ -33,7 +37,7 @@ from ..domain import complaints as rules
 from ..domain.forms import ComplaintForm, SurveyAnswers
 from ..domain.hours import day_start
 from ..domain.metrics import SCALES, Ces, Csat, DimensionMean, Nps, ces, csat, dimension_mean, nps
-from ..errors import Conflict, InvalidInput, NotFound
+from ..errors import Conflict, FieldError, InvalidInput, NotFound
 from ..store import Database, current_version
 from ..store import feedback as store
 from ..store.accounts import User
@@ -46,6 +50,7 @@ from ..store.feedback import (
     DimensionSums,
     NewResponse,
     PublicStatus,
+    PublicStep,
     ResponseView,
     ScoreCounts,
 )
@@ -53,6 +58,7 @@ from ..store.scope import Scope, column_in
 from . import access
 
 DUPLICATE_WINDOW = dt.timedelta(minutes=10)
+REPLY_MAX_CHARS = 2000  # the reply to a customer: a few short paragraphs, read on a phone
 _encode = msgspec.json.Encoder(order="deterministic").encode
 _COUPON_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
 
@@ -79,6 +85,26 @@ class ComplaintView(Complaint, frozen=True, kw_only=True):
     overdue: bool = False
     acknowledgement_overdue: bool = False
     contact: ContactDetails | None = None  # only for managers of the store and admins
+
+
+Due = Literal["ahead", "passed", "met", "missed"]
+
+
+class CustomerStatus(msgspec.Struct, frozen=True, kw_only=True):
+    """What anyone holding the ticket reads: no staff notes (resolution, root cause, history notes), no
+    narrative, no contact details, no names of staff."""
+
+    ticket: str
+    store_id: str
+    state: rules.State
+    desired: str  # the remedy the customer chose from the form's fixed list
+    received_at: str
+    respond_by: str
+    due: Due  # open: the answer time is still ahead or has passed; answered: in time (met) or late (missed)
+    steps: list[PublicStep]  # the states reached so far, in order
+    reply: str | None  # the store's answer, once resolved (and while closed); None before
+    reply_corrected_at: str | None  # when the reply shown replaced an earlier one after resolving
+    reply_removed: bool  # resolved, but the privacy purge has removed the reply's text
 
 
 VOUCHED = Origin()
@@ -306,6 +332,7 @@ def file_complaint(
             ticket=ticket, store_id=form.store_id, language=language, happened_on=form.happened_on.isoformat(), what=form.what,
             desired=form.desired, state="received", received_at=stamp, acknowledge_by=acknowledge_by.isoformat(),
             respond_by=respond_by.isoformat(), acknowledged_at=None, resolved_at=None, closed_at=None, resolution="", root_cause="",
+            reply="", reply_at=None,
         )
         linked = source_response if source_response is not None and store.response_exists(db, source_response) else None
         store.insert_complaint(db, complaint, _contact(form.contact), linked)
@@ -339,24 +366,51 @@ def queue(database: Database, user: User, now: dt.datetime, *, include_closed: b
     return [_view(c, now) for c in store.list_complaints(database.read(), access.stores(user), states)]
 
 
+def _plain(text: str) -> str:
+    """A reply as kept: one kind of line break, no blanks around it."""
+    return text.replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
+def _reply_problems(reply: str) -> list[FieldError]:
+    if not reply:
+        return [FieldError("body.reply", "write the reply the customer reads on the status page")]
+    if len(reply) > REPLY_MAX_CHARS:
+        return [FieldError("body.reply", f"at most {REPLY_MAX_CHARS} characters")]
+    return []
+
+
 def move_complaint(
     database: Database, user: User, ticket: str, target: str, note: str, now: dt.datetime,
-    resolution: str = "", root_cause: str = "",
+    resolution: str = "", root_cause: str = "", reply: str = "",
 ) -> ComplaintView:
+    """Move a complaint one state on. Resolving takes the staff notes (resolution, root cause) and the
+    reply the customer reads; a reply with any other move is refused rather than dropped."""
     current = complaint_for(database, user, ticket, now)
     if not rules.can_move(current.state, target):
         allowed = ", ".join(sorted(rules.TRANSITIONS.get(current.state, ()))) or "none"
         raise Conflict(f"a {current.state} complaint cannot become {target} (allowed: {allowed})")
-    if target == "resolved" and not (resolution.strip() and root_cause.strip()):
-        raise InvalidInput("record the resolution and the root cause to resolve a complaint")
+    reply = _plain(reply)
+    if target == "resolved":
+        problems = [
+            FieldError(f"body.{name}", f"write the {what}")
+            for name, value, what in (("resolution", resolution, "resolution (a staff note)"), ("root_cause", root_cause, "root cause (a staff note)"))
+            if not value.strip()
+        ] + _reply_problems(reply)
+        if problems:
+            raise InvalidInput("record the resolution, the root cause and the reply to the customer to resolve a complaint", problems)
+    elif reply:
+        raise InvalidInput("a reply to the customer goes with resolving", [FieldError("body.reply", "give a reply only with \"to\": \"resolved\"")])
     stamp = now.isoformat()
+    resolving = target == "resolved"
     change = ComplaintChange(
         state=target,
         acknowledged_at=stamp if target in ("acknowledged", "in_progress") else None,
-        resolved_at=stamp if target == "resolved" else None,
+        resolved_at=stamp if resolving else None,
         closed_at=stamp if target == "closed" else None,
-        resolution=resolution if target == "resolved" else None,
-        root_cause=root_cause if target == "resolved" else None,
+        resolution=resolution if resolving else None,
+        root_cause=root_cause if resolving else None,
+        reply=reply if resolving else None,
+        reply_at=stamp if resolving else None,
     )
     with database.write() as db:
         if not store.change_complaint(db, ticket, current.state, change):
@@ -365,16 +419,55 @@ def move_complaint(
     return complaint_for(database, user, ticket, now)
 
 
+def correct_reply(database: Database, user: User, ticket: str, reply: str, note: str, now: dt.datetime) -> ComplaintView:
+    """Replace the reply of a resolved complaint (whoever may move it may correct it); the history records
+    who did it and when. The same text again changes nothing and records nothing."""
+    current = complaint_for(database, user, ticket, now)
+    if current.state != "resolved":
+        raise Conflict(f"a {current.state} complaint's reply cannot be changed: only while the complaint is resolved")
+    reply = _plain(reply)
+    if problems := _reply_problems(reply):
+        raise InvalidInput("write the reply the customer reads on the status page", problems)
+    if reply == current.reply:
+        return current
+    stamp = now.isoformat()
+    with database.write() as db:
+        if not store.change_complaint(db, ticket, "resolved", ComplaintChange(state="resolved", reply=reply, reply_at=stamp)):
+            raise Conflict("the complaint changed meanwhile: reload it")
+        store.add_complaint_event(db, ticket, stamp, "resolved", actor_id=user.id, from_state="resolved", note=note, kind="reply")
+    return complaint_for(database, user, ticket, now)
+
+
 def complaint_history(database: Database, user: User, ticket: str, now: dt.datetime) -> list[ComplaintEvent]:
     complaint_for(database, user, ticket, now)  # raises when not visible
     return store.complaint_events(database.read(), ticket)
 
 
-def public_status(database: Database, ticket: str) -> PublicStatus:
-    status = store.public_status(database.read(), ticket)
+def _due(status: PublicStatus, now: dt.datetime) -> Due:
+    respond_by = dt.datetime.fromisoformat(status.respond_by)
+    if status.resolved_at is None or status.state in rules.OPEN_STATES:
+        return "ahead" if now <= respond_by else "passed"
+    return "met" if dt.datetime.fromisoformat(status.resolved_at) <= respond_by else "missed"
+
+
+def public_status(database: Database, ticket: str, now: dt.datetime) -> CustomerStatus:
+    """The status anyone holding the ticket may read: the states reached and when, the answer time, and
+    the store's reply once the complaint is resolved. An unknown ticket is NotFound, whatever it looks like."""
+    db = database.read()
+    status = store.public_status(db, ticket)
     if status is None:
         raise NotFound(f"no complaint '{ticket}'")
-    return status
+    answered = status.state in ("resolved", "closed")
+    corrected = status.reply_at is not None and status.resolved_at is not None and (
+        dt.datetime.fromisoformat(status.reply_at) > dt.datetime.fromisoformat(status.resolved_at)
+    )
+    return CustomerStatus(
+        ticket=status.ticket, store_id=status.store_id, state=status.state, desired=status.desired, received_at=status.received_at,
+        respond_by=status.respond_by, due=_due(status, now), steps=store.public_steps(db, ticket),
+        reply=status.reply if answered and status.reply else None,
+        reply_corrected_at=status.reply_at if answered and status.reply and corrected else None,
+        reply_removed=answered and status.purged and not status.reply,
+    )
 
 
 # --- the privacy purge ------------------------------------------------------------------------

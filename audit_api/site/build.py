@@ -10,6 +10,15 @@ language Material has no translation for (Bosnian, Swahili) reads in its own wor
 word wins there too. A key the catalogs leave out, and every key of a language without a catalog that
 Material translates, is Material's own; else the nearest translation Material has.
 
+The chain's brand (`brand:` in chain.yaml) gives the header its logo (also the tab's icon), copied from
+the book folder, and the colours, as Material's CSS custom properties in a <style> after the site's
+stylesheet; without one the site keeps its own (`site/assets/site.css`).
+
+Search (Material's lunr) matches the beginning of words as the reader types, in every language: Material
+turns each typed word into a prefix query, which lunr never stems, so the index is not stemmed either
+(a stemmed index would miss the very word typed: "жалобы" is stored as "жалоб"); the words split at
+punctuation of any script, so "(обмен," is found as "обмен"; a language lunr knows drops its stop words.
+
 Material writes a few inline scripts into every page. The build lists the SHA-256 of each inline script
 and style it finds in the built pages in `<out>/.csp.json`; the server's Content-Security-Policy for
 the site allows exactly those, and scripts from its own origin (`http/security.py`).
@@ -28,11 +37,13 @@ import material
 import msgspec
 
 from ..book.i18n import language_name
-from ..book.models import Book
+from ..book.models import Book, Brand
+from ..book.rules import logo_problems
+from ..config import Settings
 from ..errors import AuditError
 from ..render.csp import source_hash
 from ..words import N_, words
-from .labels import NAVIGATION
+from .labels import COMPLAINTS, CONTACTS, FAQ, HOME, NAVIGATION
 from .pages import pages_for
 
 MATERIAL_LANGUAGES = {p.stem for p in (Path(material.__file__).parent / "templates/partials/languages").glob("*.html")}
@@ -68,7 +79,23 @@ THEME_WORDS = {
     "toc": N_("Table of contents"),
     "top": N_("Back to top"),
 }
+# The words of the site's own templates (overrides/404.html, the footer), under keys of the same language file.
+SITE_WORDS = {
+    "site.home": HOME,
+    "site.stores": N_("Find a store"),
+    "site.faq": FAQ,
+    "site.complaints": COMPLAINTS,
+    "site.contacts": CONTACTS,
+    "site.notfound": N_("We could not find this page"),
+    "site.notfound.text": N_("The address may be mistyped, or the page has moved. One of these will help:"),
+    # TRANSLATORS: the label of a search box that searches every page of the public site.
+    "site.search": N_("Search this site"),
+}
 SEARCH_LANGUAGES = {p.name.split(".")[1] for p in (Path(material.__file__).parent / "templates/assets/javascripts/lunr/min").glob("lunr.*.min.js")} - {"stemmer", "multi"}
+# Where words split, in the index and in the query: white space, dashes and punctuation of any script, and
+# HTML entities; a point only before a non-digit (10.5 stays one word).
+SEARCH_SEPARATOR = r"&[a-z]+;|&#[0-9]+;|[\s\-\u2010-\u2015,;:!?¡¿…\"'«»‹›„“”‚‘’()\[\]{}<>/\\|=+*&^%$#@~`·•]+|\.(?!\d)"
+LOGO = "assets/logo.svg"
 CSP_FILE = ".csp.json"
 # An inline element's text runs to the first `</script` (or `</style`), as an HTML parser reads it.
 _INLINE = re.compile(r"<(script|style)\b([^>]*)>(.*?)</\1[\s/>]", re.S | re.I)
@@ -94,10 +121,13 @@ class SiteReport(msgspec.Struct, frozen=True, kw_only=True):
 
 
 def build_site(
-    book: Book, repo: Path, out: Path, *, public_url: str = "http://127.0.0.1:8000", now: dt.datetime | None = None, jobs: int = 2
+    book: Book, repo: Path, out: Path, *, public_url: str = "http://127.0.0.1:8000", now: dt.datetime | None = None, jobs: int = 2,
+    book_dir: Path | None = None,
 ) -> SiteReport:
-    """Generate and build the whole site into `out` (replaced whole, so no stale page survives)."""
+    """Generate and build the whole site into `out` (replaced whole, so no stale page survives). The brand's
+    logo is read from `book_dir`, the book's folder (AUDIT_BOOK, `checklists`, if not given)."""
     now = now or dt.datetime.now(dt.UTC)
+    logo = read_logo(book.chain.brand, book_dir or Settings.from_env().book_path)
     out = out.resolve()
     work = out.parent / f"{out.name}-src"
     shutil.rmtree(work, ignore_errors=True)
@@ -107,7 +137,7 @@ def build_site(
         pages = pages_for(book, lang, now)
         count += len(pages)
         site_url = f"{public_url.rstrip('/')}/{lang}/"
-        configs.append(str(_write_language(book, repo.resolve(), work / lang, out / lang, lang, pages, site_url)))
+        configs.append(str(_write_language(book, repo.resolve(), work / lang, out / lang, lang, pages, site_url, logo)))
     with ProcessPoolExecutor(max_workers=max(1, min(jobs, len(configs)))) as pool:
         failures = [error for error in pool.map(_mkdocs_build, configs) if error]
     if failures:
@@ -139,13 +169,58 @@ def write_csp_hashes(out: Path) -> dict[str, list[str]]:
     return hashes
 
 
-def _write_language(book: Book, repo: Path, work: Path, site_dir: Path, lang: str, pages: dict[str, str], site_url: str) -> Path:
+def read_logo(brand: Brand | None, book_dir: Path) -> bytes | None:
+    """The brand's logo file, as `audit check` accepts it; the build stops on one it would refuse (changed since `audit load`)."""
+    if brand is None or brand.logo is None:
+        return None
+    errors, _ = logo_problems(book_dir, brand.logo)
+    if errors:
+        raise SiteBuildFailed(f"the brand's logo: {'; '.join(errors)} (run `audit check`)")
+    return (book_dir / brand.logo).read_bytes()
+
+
+def brand_style(brand: Brand | None) -> str:
+    """The brand's colours as Material's CSS custom properties; empty without any (site.css has the site's own)."""
+    if brand is None:
+        return ""
+    rules: dict[str, str] = {}
+    if brand.primary:
+        rules |= {
+            "--md-primary-fg-color": brand.primary,
+            "--md-primary-fg-color--light": _mix(brand.primary, "#ffffff", 0.2),
+            "--md-primary-fg-color--dark": _mix(brand.primary, "#000000", 0.25),
+            "--md-typeset-a-color": brand.primary,
+        }
+    if brand.accent:
+        rules |= {"--md-accent-fg-color": brand.accent, "--md-accent-fg-color--transparent": f"{brand.accent}1a"}
+    return f":root{{{''.join(f'{name}:{value};' for name, value in rules.items())}}}" if rules else ""
+
+
+def _mix(colour: str, other: str, share: float) -> str:
+    """`colour` with `share` of `other` mixed in, as #rrggbb."""
+    channels = (round(int(colour[i:i + 2], 16) * (1 - share) + int(other[i:i + 2], 16) * share) for i in (1, 3, 5))
+    return "#" + "".join(f"{channel:02x}" for channel in channels)
+
+
+def search_settings(lang: str) -> dict[str, object]:
+    """Material's search for `lang`: lunr's language where it has one (its stop words), else plain words."""
+    known = lang == "en" or lang in SEARCH_LANGUAGES
+    return {"lang": [lang] if known else ["en"], "separator": SEARCH_SEPARATOR, "pipeline": ["stopWordFilter"] if known else []}
+
+
+def _write_language(
+    book: Book, repo: Path, work: Path, site_dir: Path, lang: str, pages: dict[str, str], site_url: str, logo: bytes | None
+) -> Path:
     docs = work / "docs"
     for path, text in pages.items():
         target = docs / path
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8")
     shutil.copytree(repo / "site" / "assets", docs / "assets")
+    theme: dict[str, object] = {"name": "material", "language": "custom", "custom_dir": str(work / "overrides")}
+    if logo is not None:
+        (docs / LOGO).write_bytes(logo)
+        theme |= {"logo": LOGO, "favicon": LOGO}
     overrides = work / "overrides"
     shutil.copytree(repo / "site" / "overrides", overrides)
     (overrides / "partials" / "languages").mkdir(parents=True, exist_ok=True)
@@ -157,9 +232,12 @@ def _write_language(book: Book, repo: Path, work: Path, site_dir: Path, lang: st
         "site_url": site_url,
         "docs_dir": str(docs),
         "site_dir": str(site_dir),
-        "theme": {"name": "material", "language": "custom", "custom_dir": str(overrides)},
-        "plugins": [{"search": {"lang": [lang] if lang in SEARCH_LANGUAGES else ["en"]}}],
-        "extra": {"alternate": [{"name": language_name(code), "link": f"/{code}/", "lang": code} for code in book.chain.languages]},
+        "theme": theme,
+        "plugins": [{"search": search_settings(lang)}],
+        "extra": {
+            "alternate": [{"name": language_name(code), "link": f"/{code}/", "lang": code} for code in book.chain.languages],
+            "brand_style": brand_style(book.chain.brand),
+        },
         "nav": [{t.gettext(title): page} for title, page in NAVIGATION],
     }
     config_file = work / "mkdocs.yml"
@@ -173,6 +251,7 @@ def theme_language(book: Book, lang: str) -> str:
     # Without a catalog, Material's own translation beats the default language's words; the chain's own still win.
     ours = found.has_catalog or lang not in MATERIAL_LANGUAGES
     table = {"language": lang, **{key: found.gettext(msgid) for key, msgid in THEME_WORDS.items() if ours or found.own(msgid)}}
+    table |= {key: found.gettext(msgid) for key, msgid in SITE_WORDS.items()}  # Material has none of these
     fallback = lang if lang in MATERIAL_LANGUAGES else NEAREST.get(lang, "en")
     return (
         f'{{% import "partials/languages/{fallback}.html" as fallback %}}\n'

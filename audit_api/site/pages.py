@@ -8,10 +8,15 @@ Not for: running MkDocs (`site/build.py` does that).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import re
 from html import escape
+from pathlib import Path
 from urllib.parse import quote_plus
+
+import material
+from babel.dates import format_date, get_day_names, get_month_names
 
 from ..book.i18n import pick
 from ..book.intervals import parse_interval
@@ -19,7 +24,7 @@ from ..book.models import WEEKDAYS, Book, Store
 from ..domain.hours import intervals_on
 from ..domain.public import PublicStore, public_complaint_procedure, public_contacts, public_faq, public_store
 from ..render import when
-from ..words import Words, words
+from ..words import N_, Words, words
 from .labels import COMPLAINTS, CONTACTS, FAQ, STORES, weekday_names
 
 Pages = dict[str, str]  # path inside docs/ -> Markdown
@@ -42,20 +47,72 @@ def pages_for(book: Book, lang: str, now: dt.datetime) -> Pages:
 
 
 def _home(book: Book, lang: str, t: Words) -> str:
-    tagline = pick(book.chain.tagline, lang, book.chain.default_language)
-    cities = sorted({pick(store.city, lang, book.chain.default_language) for store in book.stores})
-    find, faq, complaints, contacts = (escape(word) for word in (t.gettext("Find a store"), t.gettext(FAQ), t.gettext(COMPLAINTS), t.gettext(CONTACTS)))
+    """The way in: the chain's name and tagline, a store search that leads to the store finder, and a tile for
+    each thing customers come for (a store, a complaint made or followed, the FAQ, contacts), each big enough
+    to tap, saying what is behind it from the book. No navigation sidebar: the tiles are the navigation."""
+    _, ngettext, default = t.gettext, t.ngettext, book.chain.default_language
+    cities = sorted({pick(store.city, lang, default) for store in book.stores})
+    procedure = public_complaint_procedure(book, lang)
+    topics = [topic.title for topic in public_faq(book, lang) if topic.entries]
+    contacts = public_contacts(book, lang)
+    reach = [  # the phone line and the e-mail, the number kept on one line
+        f'{escape(c.label)}: <span class="nowrap">{escape(c.value)}</span>'
+        for c in [c for c in contacts if c.kind == "phone"][:1] + [c for c in contacts if c.kind == "email"][:1]
+    ]
+    find, search, placeholder, ask = (escape(w) for w in (_("Find a store"), _("Search"), _("Search by name, city or street"), _("How can we help?")))
+
+    def listed(names: list[str], most: int = 5) -> str:
+        return escape(" · ".join(names[:most]) + (" · …" if len(names) > most else ""))
+
+    def tile(href: str, icon: str, title: str, *lines: str) -> str:
+        said = "".join(f"<span>{line}</span>" for line in lines if line)
+        return f'<a class="home-tile" href="{escape(href)}">{_icon(icon)}<span class="home-tile__text"><strong>{escape(title)}</strong>{said}</span></a>'
+
+    city_links = " ".join(f'<a href="stores/?find={quote_plus(city)}">{escape(city)}</a>' for city in cities[:8])
     return "\n".join([
+        "---",
+        "hide: [navigation, toc]",
+        "search: {exclude: true}",  # it only repeats what the pages it leads to say
+        "---",
+        "",
+        '<div class="home-hero" markdown>',
+        "",
         f"# {escape(book.chain.name)}",
         "",
-        escape(tagline),
+        f'<p class="home-tagline">{escape(pick(book.chain.tagline, lang, default))}</p>',
         "",
-        f"- [{find}](stores/index.md) ({len(book.stores)}: {escape(', '.join(cities))})",
-        f"- [{faq}](faq.md)",
-        f"- [{complaints}](complaints.md)",
-        f"- [{contacts}](contacts.md)",
+        '<form class="home-find" action="stores/" method="get" role="search">',
+        f'<label for="home-find">{find}</label>',
+        f'<span class="home-find__row"><input id="home-find" name="find" type="search" placeholder="{placeholder}" autocomplete="off">'
+        f'<button type="submit">{search}</button></span>',
+        "</form>",
+        "",
+        f'<p class="home-cities">{city_links}</p>' if len(cities) > 1 else "",
+        "",
+        "</div>",
+        "",
+        f"## {ask} {{ .home-ask }}",
+        "",
+        '<div class="home-tiles">',
+        tile("stores/", "store-marker-outline", _("Find a store"),
+             escape(ngettext("%(num)s store", "%(num)s stores", len(book.stores))), listed(cities)),
+        tile(f"/complaint?lang={lang}", "message-alert-outline", _("Make a complaint"),
+             escape(ngettext("We answer every complaint within %(num)s hour.", "We answer every complaint within %(num)s hours.",
+                             procedure.respond_within_hours))),
+        tile(f"/complaint/status?lang={lang}", "ticket-confirmation-outline", _("Follow your complaint"),
+             escape(_("Enter the ticket number you got when you complained."))),
+        tile("faq/", "help-circle-outline", _(FAQ), listed(topics, 4)),
+        tile("contacts/", "phone-outline", _(CONTACTS), *reach),
+        "</div>",
         "",
     ])
+
+
+@functools.cache
+def _icon(name: str) -> str:
+    """One of Material's icons as inline SVG, hidden from screen readers (the words beside it say it all)."""
+    svg = (Path(material.__file__).parent / "templates" / ".icons" / "material" / f"{name}.svg").read_text(encoding="utf-8")
+    return svg.replace("<svg ", '<svg aria-hidden="true" focusable="false" ', 1)
 
 
 def _faq(book: Book, lang: str, t: Words) -> str:
@@ -110,48 +167,157 @@ def _contacts(book: Book, lang: str, t: Words) -> str:
     return "\n".join(lines)
 
 
+# The sentences store-hours.js fills in, whole: word order, and the form a weekday takes after "opens"
+# ("в среду", "u srijedu"), are each language's own, so each weekday has its sentence.
+_OPENS_ON = {
+    # TRANSLATORS: a store's state line, when it is closed and opens again on that weekday of the coming week (likewise the six after it); %(time)s is e.g. 08:00.
+    "mon": N_("Closed now · opens Monday at %(time)s"),
+    "tue": N_("Closed now · opens Tuesday at %(time)s"),
+    "wed": N_("Closed now · opens Wednesday at %(time)s"),
+    "thu": N_("Closed now · opens Thursday at %(time)s"),
+    "fri": N_("Closed now · opens Friday at %(time)s"),
+    "sat": N_("Closed now · opens Saturday at %(time)s"),
+    "sun": N_("Closed now · opens Sunday at %(time)s"),
+}
+
+
+def _hours_words(t: Words, lang: str) -> str:
+    """The words store-hours.js writes, as data-*-label attributes with {placeholders} it fills in."""
+    _ = t.gettext
+    labels = {
+        # TRANSLATORS: %(time)s is the time the store closes today, e.g. 21:00.
+        "open": _("Open now, until %(time)s", time="{time}"),
+        # TRANSLATORS: a store's state line when it stays open longer than the coming week (open day and night).
+        "open-plain": _("Open now"),
+        "closed": _("Closed now"),
+        # TRANSLATORS: a store's state line when it is closed and opens again later today; %(time)s is e.g. 08:00.
+        "opens-today": _("Closed now · opens at %(time)s", time="{time}"),
+        # TRANSLATORS: a store's state line when it is closed and opens again tomorrow; %(time)s is e.g. 08:00.
+        "opens-tomorrow": _("Closed now · opens tomorrow at %(time)s", time="{time}"),
+        **{f"opens-{day}": _(sentence, time="{time}") for day, sentence in _OPENS_ON.items()},
+        # TRANSLATORS: a store's state line when it is closed for a week or more; %(date)s is a day and month, e.g. 4 January.
+        "opens-date": _("Closed now · opens %(date)s at %(time)s", date="{date}", time="{time}"),
+        "closed-day": _("Closed"),
+        # TRANSLATORS: marks today's row in a store's hours for the coming week.
+        "today": _("Today"),
+        # TRANSLATORS: a store's hours today in the store finder; %(hours)s is e.g. 08:00 – 20:00.
+        "today-hours": _("Today: %(hours)s", hours="{hours}"),
+        # TRANSLATORS: in the store finder, for a store that does not open today.
+        "closed-today": _("Closed today"),
+    }
+    attributes = " ".join(f'data-{name}-label="{escape(text)}"' for name, text in labels.items())
+    return f'data-hours-words {attributes} data-span="{escape(_span_pattern(lang))}" {_date_words(lang)}'
+
+
+def _span_pattern(lang: str) -> str:
+    """`when.span`'s pattern ("{0} – {1}"), so the script writes an interval exactly as the weekly table does."""
+    opens, closes = 540, 1020  # 09:00 and 17:00: neither written time holds the other
+    return when.span(opens, closes, lang).replace(when.clock(opens, lang), "{0}", 1).replace(when.clock(closes, lang), "{1}", 1)
+
+
+_SAMPLE_DAY = dt.date(2026, 11, 25)  # a Wednesday in November, two digits long: each part of a written date stands out
+
+
+def _date_words(lang: str) -> str:
+    """How store-hours.js writes a day ("Srijeda, 25. novembar") and a date ("25. novembar"): CLDR's names
+    and patterns with {weekday}, {day}, {month}, as `when` writes dates. Not the browser's Intl: browsers
+    ship no date names for some languages (Chromium writes a Bosnian date as "M11 25, Wed")."""
+    where = when.locale(lang)
+    weekdays, months = get_day_names("wide", locale=where), get_month_names("wide", locale=where)
+
+    def pattern(skeletons: tuple[str, ...], fallback: str) -> str:
+        found = next((str(where.datetime_skeletons[s]) for s in skeletons if s in where.datetime_skeletons), fallback)
+        written = format_date(_SAMPLE_DAY, re.sub(r"E+|c+", "EEEE", re.sub(r"M+|L+", "MMMM", found)), locale=where)  # names written out
+        named = written.replace(weekdays[_SAMPLE_DAY.weekday()], "{weekday}").replace(months[_SAMPLE_DAY.month], "{month}")
+        return named.replace(str(_SAMPLE_DAY.day), "{day}")
+
+    sunday_first = [weekdays[(day + 6) % 7] for day in range(7)]  # as Date#getUTCDay counts
+    return (
+        f'data-weekdays="{escape(json.dumps(sunday_first, ensure_ascii=False))}" '
+        f'data-months="{escape(json.dumps([months[m] for m in range(1, 13)], ensure_ascii=False))}" '
+        f'data-day-pattern="{escape(pattern(("MMMMEd", "MMMEd"), "EEEE, d MMMM"))}" data-date-pattern="{escape(pattern(("MMMMd", "MMMd"), "d MMMM"))}"'
+    )
+
+
+def _week(store: Store) -> dict[str, list[tuple[int, int]]]:
+    """The weekly hours, minutes after each day's midnight (past 1440: into the next day)."""
+    return {day: sorted(parse_interval(text) for text in getattr(store.hours, day)) for day in WEEKDAYS}
+
+
+def _hours_data(store: Store, view: PublicStore) -> str:
+    """A store's hours as store-hours.js reads them: its zone, its week, and the dated changes the view lists."""
+    changes = {str(e.date): {"hours": intervals_on(store, e.date), "note": e.note} for e in view.exceptions}
+    week, changes_json = json.dumps(_week(store), separators=(",", ":")), json.dumps(changes, separators=(",", ":"), ensure_ascii=False)
+    return f'data-store-hours data-tz="{escape(view.timezone)}" data-week="{escape(week)}" data-exceptions="{escape(changes_json)}"'
+
+
+def _country(code: str, lang: str) -> str:
+    """A country's name in the reader's language (CLDR), e.g. "Bosna i Hercegovina" for BA in bs."""
+    return str(when.locale(lang).territories.get(code, code))
+
+
+def _slug(text: str) -> str:
+    return "-".join(re.findall(r"\w+", text.lower()))
+
+
 def _finder(book: Book, stores: dict[str, PublicStore], t: Words) -> str:
-    search = escape(t.gettext("Search by name, city or street"))
+    """Stores by country, then city; each with its state and today's hours (store-hours.js), found by any of its names."""
+    lang = t.lang
+    search, no_match = escape(t.gettext("Search by name, city or street")), escape(t.gettext("No store matches your search."))
+    places: dict[tuple[str, str], dict[str, list[PublicStore]]] = {}
+    for view in stores.values():
+        places.setdefault((_country(view.country, lang), view.country), {}).setdefault(view.city, []).append(view)
+    anchors = {(code, city): f"city-{code.lower()}-{_slug(city)}" for (_, code), cities in places.items() for city in cities}
     lines = [
         "# " + escape(t.gettext(STORES)),
         "",
-        '<div class="store-finder" markdown>',
+        f'<div class="store-finder" {_hours_words(t, lang)} markdown>',
         f'<label for="store-search" hidden>{search}</label>',
         f'<input id="store-search" type="search" data-store-search hidden placeholder="{search}">',
+        f"<p data-no-match hidden>{no_match}</p>",
         "",
     ]
-    by_city: dict[str, list[PublicStore]] = {}
-    for store in stores.values():
-        by_city.setdefault(store.city, []).append(store)
-    anchors = {city: "city-" + "-".join(re.findall(r"\w+", city.lower())) for city in by_city}
     # Filtering by city needs no script: every city is a link to its own list.
-    lines += [" · ".join(f"[{escape(city)}](#{anchors[city]})" for city in sorted(by_city)), ""]
-    for city in sorted(by_city):
-        lines += [f'<section data-city="{escape(city)}" markdown>', "", f"## {escape(city)} {{ #{anchors[city]} }}", ""]
-        for store in sorted(by_city[city], key=lambda s: s.name):
-            needle = escape(" ".join([*store.names, store.address]).lower())  # found by any of its names
-            lines.append(f'- <span data-store="{needle}" markdown>[{escape(store.name)}]({store.id}.md) · {escape(store.address)}</span>')
-        lines += ["", "</section>", ""]
+    for (country, code), cities in sorted(places.items()):
+        links = " · ".join(f"[{escape(city)}](#{anchors[code, city]})" for city in sorted(cities))
+        lines.append(f"- [{escape(country)}](#country-{code.lower()}): {links}")
+    lines.append("")
+    for (country, code), cities in sorted(places.items()):
+        lines += [f'<section data-country="{code}" markdown>', "", f"## {escape(country)} {{ #country-{code.lower()} }}", ""]
+        for city in sorted(cities):
+            lines += [f'<section data-city="{escape(city)}" markdown>', "", f"### {escape(city)} {{ #{anchors[code, city]} }}", ""]
+            lines.append('<ul class="store-list" markdown>')
+            for view in sorted(cities[city], key=lambda s: s.name):
+                needle = escape(" ".join([*view.names, view.address, country]).lower())  # found by any of its names
+                lines.append(
+                    f'<li data-store="{needle}" {_hours_data(book.stores_by_id[view.id], view)} markdown="span">'
+                    f"**[{escape(view.name)}]({view.id}.md)**<br>{escape(view.address)}"
+                    f'<span class="store-now" hidden><br><span data-state></span><br><span data-today></span></span></li>'
+                )
+            lines += ["</ul>", "", "</section>", ""]
+        lines += ["</section>", ""]
     lines += ["</div>", ""]
     return "\n".join(lines)
 
 
 def _store(store: Store, view: PublicStore, days: dict[str, str], t: Words, lang: str) -> str:
     _ = t.gettext
-    # TRANSLATORS: "Closed" stands in a store's opening hours for a day it does not open.
-    closed, address, phone, email, on_the_map = (escape(word) for word in (_("Closed"), _("Address"), _("Phone"), _("E-mail"), _("Show on the map")))
-    # TRANSLATORS: %(time)s is the time the store closes today, e.g. 21:00.
-    open_now, closed_now = escape(_("Open now, until %(time)s", time="{time}")), escape(_("Closed now"))  # open-now.js puts the time in
-    hours_title, exceptions_title = escape(_("Opening hours")), escape(_("Changes to the opening hours"))
+    closed, address, phone, email = (escape(word) for word in (_("Closed"), _("Address"), _("Phone"), _("E-mail")))
+    # TRANSLATORS: links in parentheses after a store's address: a map, and the way there (OpenStreetMap).
+    on_the_map, directions = escape(_("Show on the map")), escape(_("Directions"))
+    hours_title, exceptions_title, this_week = escape(_("Opening hours")), escape(_("Changes to the opening hours")), escape(_("This week"))
     local_times = escape(_("Times are local to the store (%(timezone)s).", timezone=view.timezone))
     if view.coordinates:
         c = view.coordinates
         map_url = f"https://www.openstreetmap.org/?mlat={c.lat}&mlon={c.lon}#map=17/{c.lat}/{c.lon}"
+        way_url = f"https://www.openstreetmap.org/directions?to={c.lat}%2C{c.lon}"
     else:
-        map_url = f"https://www.openstreetmap.org/search?query={quote_plus(f'{view.address}, {view.city}')}"
-    week = {day: [list(parse_interval(text)) for text in getattr(store.hours, day)] for day in WEEKDAYS}
-    exceptions = {str(e.date): [list(i) for i in intervals_on(store, e.date)] for e in view.exceptions}
-    def spans(pairs: list[list[int]]) -> str:  # as the reader writes times: "9:00 AM – 8:00 PM", "09:00–20:00"
+        where = quote_plus(f"{view.address}, {view.city}")
+        map_url = f"https://www.openstreetmap.org/search?query={where}"
+        way_url = f"https://www.openstreetmap.org/directions?to={where}"  # OpenStreetMap looks the address up
+    week = _week(store)
+
+    def spans(pairs: list[tuple[int, int]]) -> str:  # as the reader writes times: "9:00 AM – 8:00 PM", "09:00–20:00"
         return escape(", ".join(when.span(opens, closes, lang) for opens, closes in pairs))
 
     rows = "\n".join(
@@ -160,28 +326,31 @@ def _store(store: Store, view: PublicStore, days: dict[str, str], t: Words, lang
     lines = [
         f"# {escape(view.name)}",
         "",
-        f'<p class="open-now" data-open-now data-tz="{escape(view.timezone)}" data-week="{escape(json.dumps(week))}" '
-        f'data-exceptions="{escape(json.dumps(exceptions))}" data-open-label="{open_now}" '
-        f'data-closed-label="{closed_now}" aria-live="polite"></p>',
+        # Filled in the browser, in the store's zone: the page is read days after it was built.
+        f'<p class="open-now" data-open-now {_hours_data(store, view)} {_hours_words(t, lang)} aria-live="polite"></p>',
         "",
         f'<dl class="store-contacts">'
         f'<dt>{address}</dt><dd data-field="address">{escape(view.address)}, {escape(view.city)} '
-        f'(<a href="{escape(map_url)}">{on_the_map}</a>)</dd>'
+        f'(<a href="{escape(map_url)}">{on_the_map}</a> · <a href="{escape(way_url)}" data-directions>{directions}</a>)</dd>'
         f'<dt>{phone}</dt><dd data-field="phone"><a href="tel:{escape(view.phone.replace(" ", ""))}">{escape(view.phone)}</a></dd>'
         f'<dt>{email}</dt><dd data-field="email"><a href="mailto:{escape(view.email)}">{escape(view.email)}</a></dd>'
         f"</dl>",
         "",
         f"## {hours_title}",
         "",
-        f'<table class="hours">\n{rows}\n</table>',
+        # The next seven days with their dates, changes folded in: written by the script, which then hides the
+        # regular week below; without it, the regular week and the dated changes read correctly on their own.
+        f'<table class="hours this-week" data-this-week hidden><caption>{this_week}</caption><tbody></tbody></table>',
+        "",
+        f'<table class="hours" data-regular-week>\n{rows}\n</table>',
         "",
         f"<p><small>{local_times}</small></p>",
         "",
     ]
     if view.exceptions:
-        lines += [f"## {exceptions_title}", "", '<ul class="exceptions">']
+        lines += [f"## {exceptions_title} {{ #changes }}", "", '<ul class="exceptions">']
         for e in view.exceptions:
-            hours = closed if e.closed else spans(exceptions[str(e.date)])
+            hours = closed if e.closed else spans(intervals_on(store, e.date))
             note = f" ({escape(e.note)})" if e.note else ""
             day = escape(when.day(e.date, lang))  # the date as the reader writes it, e.g. "četvrtak, 24. decembar 2026."
             lines.append(f'<li data-exception-date="{e.date}"><time datetime="{e.date}">{day}</time>: <span data-hours>{hours}</span>{note}</li>')

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator, Mapping
-from typing import Any
+from typing import Any, Literal
 
 import msgspec
 import sqlite_utils
@@ -40,8 +40,10 @@ class Complaint(msgspec.Struct, frozen=True, kw_only=True):
     acknowledged_at: Timestamp | None
     resolved_at: Timestamp | None
     closed_at: Timestamp | None
-    resolution: str
-    root_cause: str
+    resolution: str  # staff note: what was done
+    root_cause: str  # staff note: why it happened
+    reply: str  # the answer the customer reads on the status page once resolved
+    reply_at: Timestamp | None  # when the reply shown was written (resolving, or its last correction)
 
 
 class ComplaintChange(msgspec.Struct, frozen=True, kw_only=True):
@@ -53,19 +55,37 @@ class ComplaintChange(msgspec.Struct, frozen=True, kw_only=True):
     closed_at: str | None = None
     resolution: str | None = None
     root_cause: str | None = None
+    reply: str | None = None
+    reply_at: str | None = None
 
 
 class PublicStatus(msgspec.Struct, frozen=True, kw_only=True):
-    """What the status page shows: state and dates, no staff notes, no personal data."""
+    """The columns the status page may ever draw on: state, dates, store, the remedy chosen from the form's
+    fixed list, and the reply written for the customer. Never the narrative, staff notes or contact details.
+    Whether the reply shows yet is the service's call."""
 
     ticket: str
     store_id: str  # whose time zone the dates are read in
-    state: str
-    received_at: str
-    respond_by: str
-    acknowledged_at: str | None
-    resolved_at: str | None
-    closed_at: str | None
+    state: State
+    desired: str  # one of the form's fixed choices (refund, exchange...): no free text
+    received_at: Timestamp
+    respond_by: Timestamp
+    acknowledged_at: Timestamp | None
+    resolved_at: Timestamp | None
+    closed_at: Timestamp | None
+    reply: str
+    reply_at: Timestamp | None
+    purged: bool  # the privacy purge has blanked its texts
+
+
+class PublicStep(msgspec.Struct, frozen=True, kw_only=True):
+    """One state a complaint reached, and when: from its history, without who or why."""
+
+    state: State
+    at: Timestamp
+
+
+EventKind = Literal["transition", "reply"]
 
 
 class ComplaintEvent(msgspec.Struct, frozen=True, kw_only=True):
@@ -74,6 +94,7 @@ class ComplaintEvent(msgspec.Struct, frozen=True, kw_only=True):
     from_state: State | None
     to_state: State
     note: str
+    kind: EventKind  # `reply`: the reply to the customer was corrected (the state stays resolved)
 
 
 class ResponseView(msgspec.Struct, frozen=True, kw_only=True):
@@ -299,7 +320,7 @@ def counted_since(db: sqlite_utils.Database, store_id: str, since: str, *, addre
 
 _COMPLAINT_COLUMNS = (
     "ticket, store_id, language, happened_on, what, desired, state, received_at, acknowledge_by, respond_by, "
-    "acknowledged_at, resolved_at, closed_at, resolution, root_cause"
+    "acknowledged_at, resolved_at, closed_at, resolution, root_cause, reply, reply_at"
 )
 
 
@@ -322,11 +343,12 @@ def insert_complaint(db: sqlite_utils.Database, complaint: Complaint, contact: C
 
 
 def add_complaint_event(
-    db: sqlite_utils.Database, ticket: str, at: str, to_state: str, *, actor_id: int | None = None, from_state: str | None = None, note: str = ""
+    db: sqlite_utils.Database, ticket: str, at: str, to_state: str, *, actor_id: int | None = None, from_state: str | None = None,
+    note: str = "", kind: EventKind = "transition",
 ) -> None:
     db.execute(
-        "INSERT INTO complaint_events (ticket, at, actor_id, from_state, to_state, note) VALUES (?, ?, ?, ?, ?, ?)",
-        [ticket, at, actor_id, from_state, to_state, note],
+        "INSERT INTO complaint_events (ticket, at, actor_id, from_state, to_state, note, kind) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [ticket, at, actor_id, from_state, to_state, note, kind],
     )
 
 
@@ -362,7 +384,7 @@ def change_complaint(db: sqlite_utils.Database, ticket: str, expected_state: str
 
 def complaint_events(db: sqlite_utils.Database, ticket: str) -> list[ComplaintEvent]:
     rows = db.query(
-        "SELECT e.at, u.name AS actor, e.from_state, e.to_state, e.note FROM complaint_events e "
+        "SELECT e.at, u.name AS actor, e.from_state, e.to_state, e.note, e.kind FROM complaint_events e "
         "LEFT JOIN users u ON u.id = e.actor_id WHERE e.ticket = ? ORDER BY e.id",
         [ticket],
     )
@@ -372,12 +394,19 @@ def complaint_events(db: sqlite_utils.Database, ticket: str) -> list[ComplaintEv
 def public_status(db: sqlite_utils.Database, ticket: str) -> PublicStatus | None:
     row = next(
         db.query(
-            "SELECT ticket, store_id, state, received_at, respond_by, acknowledged_at, resolved_at, closed_at FROM complaints WHERE ticket = ?",
+            "SELECT ticket, store_id, state, desired, received_at, respond_by, acknowledged_at, resolved_at, closed_at, reply, reply_at, "
+            "purged_at IS NOT NULL AS purged FROM complaints WHERE ticket = ?",
             [ticket],
         ),
         None,
     )
-    return None if row is None else msgspec.convert(row, PublicStatus)
+    return None if row is None else msgspec.convert({**row, "purged": bool(row["purged"])}, PublicStatus)
+
+
+def public_steps(db: sqlite_utils.Database, ticket: str) -> list[PublicStep]:
+    """The states the complaint reached, in order: its history's state changes, without who or why."""
+    rows = db.query("SELECT to_state AS state, at FROM complaint_events WHERE ticket = ? AND kind = 'transition' ORDER BY id", [ticket])
+    return [msgspec.convert(row, PublicStep) for row in rows]
 
 
 # --- the privacy purge ------------------------------------------------------------------------
@@ -411,6 +440,7 @@ def delete_complaint_contacts(db: sqlite_utils.Database, before: str) -> int:
 
 
 def blank_complaint_texts(db: sqlite_utils.Database, before: str, stamp: str) -> int:
+    """The customer's account and the reply written to them: free text that may name the customer."""
     return db.execute(
-        "UPDATE complaints SET what = '', purged_at = ? WHERE received_at < ? AND purged_at IS NULL", [stamp, before]
+        "UPDATE complaints SET what = '', reply = '', purged_at = ? WHERE received_at < ? AND purged_at IS NULL", [stamp, before]
     ).rowcount

@@ -329,3 +329,17 @@ def _local_day(zones: dict[str, str], created_at: str, store_id: str) -> str:
         return moment.astimezone(zone).date().isoformat()
     except OverflowError:  # beyond the calendar's ends in that zone: the instant's own date stands in
         return moment.date().isoformat()
+
+
+@migrations()
+def m007_complaint_replies(db: sqlite_utils.Database) -> None:
+    # The answer a customer reads on the status page, written when a manager resolves the complaint and
+    # correctable while it stays resolved (`reply_at`: when the text shown was written). The staff notes
+    # (resolution, root cause) stay staff-only. Complaints resolved before this step keep their notes and
+    # have no reply yet (''). Each correction of a reply is an event of the history, `kind = 'reply'`,
+    # beside the state changes (`'transition'`, every event so far).
+    db.execute("ALTER TABLE complaints ADD COLUMN reply TEXT NOT NULL DEFAULT ''")
+    db.execute("ALTER TABLE complaints ADD COLUMN reply_at TEXT")
+    db.execute(
+        "ALTER TABLE complaint_events ADD COLUMN kind TEXT NOT NULL DEFAULT 'transition' CHECK (kind IN ('transition', 'reply'))"
+    )

@@ -1,0 +1,139 @@
+// The one API module: every call to the audit API, with the device token as `Authorization: Bearer`,
+// and the reads that go to the network first and fall back to what db.js kept when there is none.
+//
+// Errors, one class each: Offline (no answer at all), SignedOut (401: the token is revoked, expired or
+// its user disabled; everything kept is forgotten), Refused (any other error, with the API's problem
+// details). API calls bypass the service worker and the HTTP cache: IndexedDB is the offline copy.
+
+import * as db from "./db.js";
+
+export class Offline extends Error {}
+
+export class Refused extends Error {
+  constructor(status, problem) {
+    super(problem.detail || `HTTP ${status}`);
+    this.status = status;
+    this.problem = problem;
+  }
+}
+
+export class SignedOut extends Refused {}
+
+export const session = () => db.get("kv", "session");
+
+async function call(path, { method = "GET", body, etag, token } = {}) {
+  const headers = { Accept: "application/json" };
+  if (token) headers.Authorization = `Bearer ${token}`;
+  if (etag) headers["If-None-Match"] = etag;
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  let response;
+  try {
+    response = await fetch(path, {
+      method, headers, body: body === undefined ? undefined : JSON.stringify(body),
+      cache: "no-store", credentials: "omit", redirect: "error",
+    });
+  } catch {
+    throw new Offline();
+  }
+  if (response.ok || response.status === 304) return response;
+  const problem = await response.json().catch(() => ({}));
+  if (response.status === 401 && token) {
+    await db.forget();
+    throw new SignedOut(401, problem);
+  }
+  throw new Refused(response.status, problem);
+}
+
+async function signedIn(path, options = {}) {
+  const current = await session();
+  if (!current) throw new SignedOut(401, {});
+  return call(path, { ...options, token: current.token });
+}
+
+/** Trade a one-time enrolment code for a device token, and keep it. */
+export async function enrol(code, device) {
+  const issued = await (await call("/api/v1/devices", { method: "POST", body: { code, device } })).json();
+  await db.put("kv", "session", { token: issued.token, tokenId: issued.token_id, user: issued.user, role: issued.role });
+}
+
+/** Revoke this phone's token at the API, then forget everything. Offline: throws Offline, and keeps all. */
+export async function signOut() {
+  const current = await session();
+  if (current) {
+    try {
+      await call(`/api/v1/tokens/${encodeURIComponent(current.tokenId)}`, { method: "DELETE", token: current.token });
+    } catch (error) {
+      if (!(error instanceof SignedOut)) throw error; // already revoked: nothing left to switch off
+    }
+  }
+  await db.forget();
+}
+
+/** Who is signed in: {value, offline}. */
+export async function me() {
+  try {
+    const value = await (await signedIn("/api/v1/me")).json();
+    await db.put("kv", "me", value);
+    return { value, offline: false };
+  } catch (error) {
+    if (!(error instanceof Offline)) throw error;
+    return { value: await db.get("kv", "me"), offline: true };
+  }
+}
+
+/** The auditor's visits: {visits, updated (ISO time of the list), offline}. */
+export async function visits() {
+  try {
+    const list = await (await signedIn("/api/v1/visits")).json();
+    const updated = new Date().toISOString();
+    await db.replace("visits", list.map((visit) => [visit.id, visit]));
+    await db.put("kv", "visits-updated", updated);
+    return { visits: list, updated, offline: false };
+  } catch (error) {
+    if (!(error instanceof Offline)) throw error;
+    return { visits: await db.all("visits"), updated: await db.get("kv", "visits-updated"), offline: true };
+  }
+}
+
+/** One visit as the last list had it (the list is what the phone keeps). */
+export const visit = (id) => db.get("visits", id);
+
+const askedThisTime = new Set(); // the public store endpoint is rate limited: once a store and language per start
+
+/** A store in `lang` (public, no token), or what the phone kept, or undefined. */
+export async function store(id, lang) {
+  const key = `${id}/${lang}`;
+  if (askedThisTime.has(key)) return db.get("stores", key);
+  try {
+    const answer = await (await call(`/api/v1/stores/${encodeURIComponent(id)}?lang=${encodeURIComponent(lang)}`)).json();
+    await db.put("stores", key, answer.store);
+    askedThisTime.add(key);
+    return answer.store;
+  } catch (error) {
+    if (!(error instanceof Offline || error instanceof Refused)) throw error;
+    return db.get("stores", key);
+  }
+}
+
+/** The exact checklist version a visit uses, in `lang`: downloaded once, then revalidated (If-None-Match,
+ *  304) on each call; {checklist (null if never downloaded), offline}. Visits on one version share a copy. */
+export async function checklist(visit, lang) {
+  const key = `${visit.checklist_id}@${visit.checklist_version}/${lang}`;
+  const kept = await db.get("checklists", key);
+  try {
+    const path = `/api/v1/visits/${encodeURIComponent(visit.id)}/checklist?lang=${encodeURIComponent(lang)}`;
+    const response = await signedIn(path, { etag: kept?.etag });
+    if (response.status === 304) return { checklist: kept.checklist, offline: false };
+    const fresh = await response.json();
+    await db.put("checklists", key, { etag: response.headers.get("ETag"), checklist: fresh, saved: new Date().toISOString() });
+    return { checklist: fresh, offline: false };
+  } catch (error) {
+    if (!(error instanceof Offline)) throw error;
+    return { checklist: kept?.checklist ?? null, offline: true };
+  }
+}
+
+/** A checklist as the phone kept it, without asking the network. */
+export async function keptChecklist(visit, lang) {
+  return (await db.get("checklists", `${visit.checklist_id}@${visit.checklist_version}/${lang}`))?.checklist ?? null;
+}

@@ -1,0 +1,137 @@
+// Start-up and the router of screens. The URL's fragment names the screen:
+//
+//   #enrol=CODE     from the enrolment QR code (via /enrol): trade the code, then forget it from the URL
+//   #/              My visits (visits.js)
+//   #/visit/ID      one visit and its checklist (visit.js)
+//
+// A phone with no device token sees how to sign in (enrol.js). Step 2 adds its screens to SCREENS.
+// When a screen has finished (its checklists downloaded, its words kept offline), <html> carries
+// data-state="ready".
+
+import * as api from "./api.js";
+import { instructions, trade } from "./enrol.js";
+import { t, useLanguage } from "./i18n.js";
+import { h, status } from "./ui.js";
+import { visitScreen } from "./visit.js";
+import { visitsScreen } from "./visits.js";
+
+const main = document.getElementById("main");
+const SCREENS = [
+  [/^#\/visit\/([^/]+)$/, (id) => visitScreen(main, decodeURIComponent(id))],
+  [/^(#\/?)?$/, () => visitsScreen(main, { me, signOut })],
+];
+
+let me = null;
+let notice = null; // () => why the phone is signed out, for the sign-in screen (in the words then in use)
+let routing = 0; // the latest route(): only its end makes the app "ready"
+let wordsKept = Promise.resolve(); // the service worker keeps the words in use
+
+async function speak(profile) {
+  wordsKept = (await useLanguage(profile)).kept;
+}
+
+function busy(value) {
+  document.documentElement.dataset.state = value ? "busy" : "ready";
+}
+
+async function signOut(event) {
+  const problem = document.getElementById("sign-out-problem");
+  event.target.disabled = true;
+  try {
+    await api.signOut();
+  } catch (error) {
+    if (!(error instanceof api.Offline || error instanceof api.Refused)) throw error;
+    problem.textContent = error instanceof api.Offline
+      ? t("Signing out needs the internet. Connect, then try again.")
+      : t("The server could not answer. Try again in a few minutes.");
+    event.target.disabled = false;
+    return;
+  }
+  me = null;
+  notice = () => t("You have signed out. This phone no longer has access.");
+  await speak(null);
+  history.replaceState(null, "", "/app/#/");
+  await route();
+}
+
+async function route() {
+  const mine = ++routing;
+  busy(true);
+  try {
+    if (!(await api.session())) {
+      instructions(main, notice?.());
+    } else {
+      for (const [pattern, screen] of SCREENS) {
+        const match = location.hash.match(pattern);
+        if (match) {
+          await screen(...match.slice(1));
+          break;
+        }
+      }
+    }
+  } catch (error) {
+    if (error instanceof api.SignedOut) {
+      me = null;
+      notice = revoked;
+      await speak(null);
+      instructions(main, notice());
+    } else if (error instanceof api.Refused) {
+      main.replaceChildren(
+        h("p", { class: "problem", role: "alert" }, t("The server could not answer. Try again in a few minutes.")),
+        h("p", {}, h("button", { type: "button", onclick: route }, t("Try again"))),
+      );
+    } else {
+      throw error;
+    }
+  }
+  await wordsKept;
+  if (mine === routing) busy(false);
+}
+
+const revoked = () => t("This phone is no longer signed in. Ask your manager for a new enrolment QR code.");
+
+async function signedIn() {
+  notice = null;
+  try {
+    const answer = await api.me();
+    me = answer.value;
+    status({ offline: answer.offline });
+  } catch (error) {
+    if (!(error instanceof api.SignedOut)) throw error;
+    notice = revoked;
+  }
+  await speak(me?.language);
+  history.replaceState(null, "", "/app/#/");
+  await route();
+}
+
+function takeCode() {
+  const code = new URLSearchParams(location.hash.slice(1)).get("enrol");
+  if (code !== null) history.replaceState(null, "", "/app/"); // the one-time code leaves the URL (and history) at once
+  return code;
+}
+
+async function start() {
+  if ("serviceWorker" in navigator) navigator.serviceWorker.register("/app/sw.js", { scope: "/app/" });
+  window.addEventListener("online", () => status({ offline: false }));
+  window.addEventListener("offline", () => status({ offline: true }));
+  window.addEventListener("hashchange", route);
+  const code = takeCode();
+  if (code) {
+    busy(true);
+    await speak(null);
+    await trade(main, code, signedIn);
+    busy(false);
+  } else if (await api.session()) {
+    await signedIn();
+  } else {
+    await speak(null);
+    await route();
+  }
+}
+
+start().catch((error) => {
+  busy(false);
+  main.replaceChildren(h("p", { class: "problem", role: "alert" }, t("The server could not answer. Try again in a few minutes.")));
+  throw error;
+});

@@ -1,0 +1,84 @@
+// "My visits": the signed-in auditor's visits grouped by state, each with its store (in the auditor's
+// language), its window in the store's own days, the scenario and the checklist it must use. The
+// checklists of the visits still to do are downloaded (or revalidated) here, so they are on the phone
+// before the auditor walks into a store with no signal; those of visits already done are fetched once.
+
+import * as api from "./api.js";
+import { days, lang, t, today } from "./i18n.js";
+import { h, show, status } from "./ui.js";
+
+export const OPEN = new Set(["assigned", "in_progress", "returned"]); // the auditor still has work to do
+
+export function stateName(state) {
+  return {
+    assigned: t("visit|Assigned"),
+    in_progress: t("visit|In progress"),
+    returned: t("visit|Returned for correction"),
+    submitted: t("visit|Submitted"),
+    approved: t("visit|Approved"),
+    rejected: t("visit|Rejected"),
+  }[state] || state;
+}
+
+const ORDER = ["assigned", "in_progress", "returned", "submitted", "approved", "rejected"];
+
+/** Whether the visit's last day has passed in its store's time zone. */
+export function ended(visit, store) {
+  return OPEN.has(visit.state) && Boolean(store?.timezone) && today(store.timezone) > visit.window_end;
+}
+
+function card(visit, store, checklist) {
+  return h("li", { class: "card" },
+    h("h3", {}, h("a", { href: `#/visit/${encodeURIComponent(visit.id)}` }, store?.name || visit.store_id)),
+    store?.city && h("p", { class: "muted" }, store.city),
+    h("p", {}, h("span", { class: "label" }, t("Visit window")), " ", days(visit.window_start, visit.window_end)),
+    ended(visit, store) && h("p", { class: "late" }, t("The visit window has ended.")),
+    h("p", { class: "brief" }, visit.scenario),
+    h("p", { class: "muted", "data-checklist": visit.id }, checklistLine(visit, checklist)),
+  );
+}
+
+function checklistLine(visit, checklist) {
+  return `${checklist?.title || t("Checklist")} · ${t("version %(number)s", { number: visit.checklist_version })}`;
+}
+
+function render(main, me, visits, stores, checklists, signOut) {
+  const groups = ORDER.map((state) => [state, visits.filter((visit) => visit.state === state)]).filter(([, list]) => list.length);
+  show(main,
+    h("h1", {}, t("My visits")),
+    groups.length === 0 && h("p", {}, t("No visits are assigned to you yet.")),
+    groups.map(([state, list]) => h("section", { "aria-labelledby": `group-${state}` },
+      h("h2", { id: `group-${state}` }, stateName(state)),
+      h("ul", { class: "cards" }, list.map((visit) => card(visit, stores.get(visit.store_id), checklists.get(visit.id)))),
+    )),
+    h("footer", { class: "account" },
+      me && h("p", { class: "muted" }, t("Signed in as %(name)s", { name: me.display_name || me.name })),
+      h("p", { id: "sign-out-problem", class: "problem", role: "alert" }),
+      h("button", { type: "button", class: "secondary", onclick: signOut }, t("Sign out")),
+    ),
+  );
+}
+
+/** Show the visits; resolves when every checklist still needed is on the phone (or cannot be fetched now). */
+export async function visitsScreen(main, { me, signOut }) {
+  const { visits, updated, offline } = await api.visits();
+  const stores = new Map();
+  for (const id of new Set(visits.map((visit) => visit.store_id))) stores.set(id, await api.store(id, lang));
+  const name = (visit) => stores.get(visit.store_id)?.name || visit.store_id;
+  visits.sort((a, b) => a.window_start.localeCompare(b.window_start) || name(a).localeCompare(name(b), lang) || a.id.localeCompare(b.id));
+  const checklists = new Map();
+  for (const visit of visits) checklists.set(visit.id, await api.keptChecklist(visit, lang));
+  status({ offline, updated });
+  render(main, me, visits, stores, checklists, signOut);
+  if (offline) return;
+  for (const visit of visits) {
+    if (!OPEN.has(visit.state) && checklists.get(visit.id)) continue; // done with: its kept copy will do
+    const { checklist, offline: lost } = await api.checklist(visit, lang);
+    if (lost) {
+      status({ offline: true });
+      return;
+    }
+    const line = [...main.querySelectorAll("[data-checklist]")].find((element) => element.dataset.checklist === visit.id);
+    if (line) line.textContent = checklistLine(visit, checklist);
+  }
+}
