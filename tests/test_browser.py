@@ -86,6 +86,21 @@ def serious_violations(page) -> list[str]:
     return [f"{v['id']} ({v['impact']}): {v['help']}" for v in result["violations"] if v["impact"] in ("serious", "critical")]
 
 
+def outside_requests(context) -> list[str]:
+    """Every request to another origin, refused and recorded (filled as the pages load)."""
+    outside: list[str] = []
+
+    def this_machine_only(route) -> None:
+        if urlparse(route.request.url).hostname in ("127.0.0.1", "localhost"):
+            route.continue_()
+        else:
+            outside.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", this_machine_only)
+    return outside
+
+
 def shot(page, name: str) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
@@ -228,16 +243,7 @@ def _tiny_jpeg() -> bytes:
 
 def test_the_api_reference_works_offline(server: str, chromium) -> None:
     context = chromium.new_context()
-    outside: list[str] = []
-
-    def this_machine_only(route) -> None:
-        if urlparse(route.request.url).hostname in ("127.0.0.1", "localhost"):
-            route.continue_()
-        else:
-            outside.append(route.request.url)
-            route.abort()
-
-    context.route("**/*", this_machine_only)
+    outside = outside_requests(context)
     page = context.new_page()
     blocked = csp_violations(page)
     page.goto(f"{server}/schema")

@@ -24,7 +24,7 @@ from audit_api.site.build import LOGO, SEARCH_SEPARATOR, SiteBuildFailed, build_
 from audit_api.store import Database
 
 from .conftest import DEMO_BOOK, NOON_TUESDAY, ROOT, make_client
-from .test_browser import CHROMIUM, SCREENSHOTS, csp_violations, serious_violations, shot, site_server  # noqa: F401 (fixtures)
+from .test_browser import CHROMIUM, SCREENSHOTS, csp_violations, outside_requests, serious_violations, shot, site_server  # noqa: F401 (fixtures)
 
 BOOK = load_book(DEMO_BOOK)
 WEIGHT_LIMIT = 150_000  # bytes transferred by a store page's first load, everything the browser fetches before it is idle
@@ -237,25 +237,10 @@ def test_the_site_is_served_compressed_and_the_product_pages_are_not(loaded: Dat
 # --- in a real browser ---------------------------------------------------------------------------
 
 
-def _outside_requests(context) -> list[str]:
-    """Every request to another origin, refused and recorded (filled as the pages load)."""
-    outside: list[str] = []
-
-    def this_machine_only(route) -> None:
-        if urlparse(route.request.url).hostname in ("127.0.0.1", "localhost"):
-            route.continue_()
-        else:
-            outside.append(route.request.url)
-            route.abort()
-
-    context.route("**/*", this_machine_only)
-    return outside
-
-
 @needs_chromium
 def test_a_store_page_weighs_at_most_150_kb_and_search_loads_on_demand(site_server: str, chromium) -> None:  # noqa: F811
     context = chromium.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)  # a new context: an empty cache
-    outside = _outside_requests(context)
+    outside = outside_requests(context)
     page = context.new_page()
     fetched: list[tuple[str, int]] = []
 
@@ -306,7 +291,7 @@ def test_on_a_slow_network_only_the_stylesheets_hold_the_first_paint(site_server
 def test_the_home_page_on_a_phone_and_a_desktop(site_server: str, chromium, lang: str) -> None:  # noqa: F811
     for width, height, mobile in [(390, 844, True), (1280, 900, False)]:
         context = chromium.new_context(viewport={"width": width, "height": height}, is_mobile=mobile, has_touch=mobile)
-        outside = _outside_requests(context)
+        outside = outside_requests(context)
         page = context.new_page()
         blocked = csp_violations(page)
         page.goto(f"{site_server}/{lang}/", wait_until="networkidle")
@@ -338,7 +323,7 @@ def test_the_home_store_search_leads_to_the_finder(site_server: str, chromium) -
 @needs_chromium
 def test_a_lost_reader_finds_the_way_back_in_their_language(site_server: str, chromium) -> None:  # noqa: F811
     context = chromium.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, locale="en-US")
-    outside = _outside_requests(context)
+    outside = outside_requests(context)
     page = context.new_page()
     blocked = csp_violations(page)
     response = page.goto(f"{site_server}/ru/stores/atlantis/")
