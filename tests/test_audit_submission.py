@@ -160,6 +160,11 @@ def test_review_return_correct_and_approve_with_history(loaded: Database, actors
         assert no_reason.status_code == 422
         returned = client.post(f"/api/v1/visits/{visit.id}/review", json={"decision": "return", "comment": "Was the customer really not thanked?"}, headers=mx.headers)
         assert returned.status_code == 200 and returned.json()["visit"]["state"] == "returned"
+        # The auditor corrects what was sent: the latest audit as it was submitted, with its result.
+        latest = client.get(f"/api/v1/visits/{visit.id}/audit", headers=a.headers).json()
+        assert [(x["item"], x["value"]) for x in latest["audit"]["answers"]] == [(x["item"], x["value"]) for x in failing]
+        assert latest["result"] == first
+        assert client.get(f"/api/v1/visits/{visit.id}/audit", headers=actors["auditor_b"].headers).status_code == 404
         corrected = client.put(f"/api/v1/audits/{uuid.uuid4()}", json=audit_body(visit.id, answers), headers=a.headers)
         assert corrected.status_code == 201 and corrected.json()["revision"] == 2
         approved = client.post(f"/api/v1/visits/{visit.id}/review", json={"decision": "approve"}, headers=mx.headers)
@@ -177,6 +182,13 @@ def test_review_return_correct_and_approve_with_history(loaded: Database, actors
     assert history["events"][2]["comment"] == "Was the customer really not thanked?"
     assert [r["revision"] for r in history["revisions"]] == [1, 2]
     assert history["revisions"][0]["score"]["total"] < history["revisions"][1]["score"]["total"]
+
+
+def test_a_visit_with_no_audit_yet_has_no_latest_audit(loaded: Database, actors: dict[str, Actor]) -> None:
+    visit = assign(loaded, actors["auditor_a"].user, actors["admin"].user)
+    with make_client(loaded) as client:
+        none = client.get(f"/api/v1/visits/{visit.id}/audit", headers=actors["auditor_a"].headers)
+    assert none.status_code == 404 and "has no audit yet" in none.json()["detail"]
 
 
 def test_an_audit_missing_a_required_comment_is_refused(loaded: Database, actors: dict[str, Actor]) -> None:

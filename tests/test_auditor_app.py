@@ -21,7 +21,8 @@ from .conftest import make_client
 
 SCRIPTS = sorted(APP_DIR.glob("*.js"))
 _T_CALL = re.compile(r"(?<![\w.$])(?<!function )t\(\s*")
-_COMMENT = re.compile(r"/\*.*?\*/|^[ \t]*//[^\n]*", re.S | re.M)
+# A comment, or a string (skipped whole, so "image/*" opens no comment and "http://" is no line comment).
+_COMMENT = re.compile(r"""("(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|`(?:[^`\\]|\\.)*`)|/\*.*?\*/|//[^\n]*""", re.S)
 _LITERAL = re.compile(r'"((?:[^"\\]|\\.)*)"')
 
 
@@ -61,6 +62,24 @@ def test_every_shell_file_has_an_etag_and_answers_304_to_it(loaded: Database) ->
             assert first.status_code == 200 and first.headers["cache-control"] == "no-cache", url
             again = client.get(url, headers={"If-None-Match": first.headers["etag"]})
             assert again.status_code == 304 and again.content == b"", url
+
+
+def test_text_files_go_gzip_compressed_to_a_browser_that_takes_it(loaded: Database) -> None:
+    """Each encoding is its own representation: its own ETag, and `Vary: Accept-Encoding`."""
+    with make_client(loaded) as client:
+        for url in [*shell().files, "/app/words/bs.json", "/app/languages.json"]:
+            plain = client.get(url, headers={"Accept-Encoding": "identity"})
+            packed = client.get(url, headers={"Accept-Encoding": "gzip, br"})
+            if url.endswith(".png"):
+                assert "content-encoding" not in packed.headers, url
+                continue
+            assert "content-encoding" not in plain.headers and packed.headers["content-encoding"] == "gzip", url
+            assert packed.content == plain.content, url  # httpx decompressed it
+            assert int(packed.headers["content-length"]) < len(plain.content) or len(plain.content) < 200, url
+            assert packed.headers["etag"] != plain.headers["etag"] and packed.headers["vary"] == "Accept-Encoding", url
+            assert client.get(url, headers={"Accept-Encoding": "gzip", "If-None-Match": packed.headers["etag"]}).status_code == 304
+            refused = client.get(url, headers={"Accept-Encoding": "gzip;q=0"})
+            assert "content-encoding" not in refused.headers, url
 
 
 def test_the_service_worker_names_its_cache_after_the_content(tmp_path: Path) -> None:
@@ -112,7 +131,7 @@ def test_words_for_a_language_nobody_speaks_are_not_found(loaded: Database) -> N
 
 def _t_calls(source: str) -> list[str | None]:
     """The id of every t(...) call in a script: the string literal it starts with, or None when it is not one."""
-    source = _COMMENT.sub("", source)
+    source = _COMMENT.sub(lambda found: found[1] or "", source)
     found = []
     for call in _T_CALL.finditer(source):
         literal = _LITERAL.match(source, call.end())
@@ -130,8 +149,11 @@ def test_the_app_uses_only_listed_words_and_every_listed_word() -> None:
 
 
 def test_the_scanner_sees_every_kind_of_call() -> None:
-    source = 'x = t("My visits"); y = t( "A \\"b\\"", {n}); z = t(name); at("no"); a.t("no");\n// t("no")\nfunction t(id) {}'
-    assert _t_calls(source) == ["My visits", 'A "b"', None]
+    source = (
+        'x = t("My visits"); y = t( "A \\"b\\"", {n}); z = t(name); at("no"); a.t("no");\n// t("no")\nfunction t(id) {}\n'
+        'accept = "image/*"; w = t("Take a photo"); /* t("no") */ u = "http://x"; v = t("Yes");'
+    )
+    assert _t_calls(source) == ["My visits", 'A "b"', None, "Take a photo", "Yes"]
 
 
 def test_the_app_is_rate_limited_like_the_public_routes(loaded: Database) -> None:

@@ -95,6 +95,7 @@ MATRIX: list[tuple[str, str, Body | None, tuple[int, ...]]] = [
     ("GET", "/api/v1/visits/{upcoming}/checklist", None, (401, 200, 404, 404, 404, 200)),
     ("POST", "/api/v1/visits/{submitted}/review", lambda db, w: {"json": {"decision": "approve"}}, (401, 403, 403, 200, 404, 200)),
     ("GET", "/api/v1/visits/{submitted}/history", None, (401, 200, 404, 200, 404, 200)),
+    ("GET", "/api/v1/visits/{submitted}/audit", None, (401, 200, 404, 200, 404, 200)),
     ("GET", "/api/v1/visits/{submitted}/report", None, (401, 200, 404, 200, 404, 200)),
     ("POST", "/api/v1/visits/{upcoming}/evidence", lambda db, w: {"files": {"file": ("shelf.png", png(), "image/png")}}, (401, 201, 404, 403, 403, 403)),
     ("GET", "/api/v1/visits/{submitted}/evidence", None, (401, 200, 404, 200, 404, 200)),

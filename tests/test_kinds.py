@@ -191,3 +191,21 @@ def test_a_survey_of_every_kind_reads_every_answer() -> None:
     assert errors == {}
     assert set(answers.answers) == {question.id for question in survey.questions}
     assert answers.contact is not None and answers.contact.email == "someone@example.com"
+
+
+@pytest.mark.parametrize(("low", "high"), [(1, 5), (0, 10), (1, 4), (1, 2)])
+def test_the_phone_is_told_exactly_which_answers_fail(low: int, high: int) -> None:
+    """The phone asks for a failed item's comment or photo from the view's hints (yes/no: "no"; number:
+    missing the target; scale: below `pass_from`; choice: `fails`): they agree with `failed()`."""
+    scale = msgspec.convert(sample(items.ScaleItem, {**ITEM_FIELDS, "min": low, "max": high}), items.ScaleItem)
+    view = scale.view(english)
+    assert [v < view["pass_from"] for v in range(low, high + 1)] == [scale.failed(scale.score(v)) for v in range(low, high + 1)]
+    choice = msgspec.convert(sample(items.ChoiceItem, {"choices": [
+        {"id": "best", "label": "-", "points": 2}, {"id": "half", "label": "-", "points": 1}, {"id": "none", "label": "-", "points": 0}]}),
+        items.ChoiceItem)
+    assert [c["fails"] for c in choice.view(english)["choices"]] == [False, True, True]
+    yes_no = msgspec.convert(sample(items.YesNoItem, {}), items.YesNoItem)
+    assert [yes_no.failed(yes_no.score(v)) for v in (True, False)] == [False, True]
+    for rule, misses, meets in [("at_most", 31, 30), ("at_least", 29, 30)]:
+        number = msgspec.convert(sample(items.NumberItem, {**ITEM_FIELDS, "rule": rule}), items.NumberItem)
+        assert (number.failed(number.score(misses)), number.failed(number.score(meets))) == (True, False)

@@ -2,7 +2,7 @@
 // and the reads that go to the network first and fall back to what db.js kept when there is none.
 //
 // Errors, one class each: Offline (no answer at all), SignedOut (401: the token is revoked, expired or
-// its user disabled; everything kept is forgotten), Refused (any other error, with the API's problem
+// its user disabled; what came from the API is forgotten, the auditor's own work is kept), Refused (any other error, with the API's problem
 // details). API calls bypass the service worker and the HTTP cache: IndexedDB is the offline copy.
 
 import * as db from "./db.js";
@@ -21,7 +21,7 @@ export class SignedOut extends Refused {}
 
 export const session = () => db.get("kv", "session");
 
-async function call(path, { method = "GET", body, etag, token } = {}) {
+async function call(path, { method = "GET", body, form, etag, token } = {}) {
   const headers = { Accept: "application/json" };
   if (token) headers.Authorization = `Bearer ${token}`;
   if (etag) headers["If-None-Match"] = etag;
@@ -29,7 +29,7 @@ async function call(path, { method = "GET", body, etag, token } = {}) {
   let response;
   try {
     response = await fetch(path, {
-      method, headers, body: body === undefined ? undefined : JSON.stringify(body),
+      method, headers, body: form ?? (body === undefined ? undefined : JSON.stringify(body)),
       cache: "no-store", credentials: "omit", redirect: "error",
     });
   } catch {
@@ -38,7 +38,7 @@ async function call(path, { method = "GET", body, etag, token } = {}) {
   if (response.ok || response.status === 304) return response;
   const problem = await response.json().catch(() => ({}));
   if (response.status === 401 && token) {
-    await db.forget();
+    await db.forget({ keepWork: true });
     throw new SignedOut(401, problem);
   }
   throw new Refused(response.status, problem);
@@ -137,3 +137,51 @@ export async function checklist(visit, lang) {
 export async function keptChecklist(visit, lang) {
   return (await db.get("checklists", `${visit.checklist_id}@${visit.checklist_version}/${lang}`))?.checklist ?? null;
 }
+
+const visitPath = (id, rest = "") => `/api/v1/visits/${encodeURIComponent(id)}${rest}`;
+
+/** Tell the API the auditor has started the visit (once; again changes nothing). */
+export async function start(id) {
+  await signedIn(visitPath(id, "/start"), { method: "POST" });
+}
+
+/** Upload a photo of an item (multipart). The API keeps a file once per visit and item: a retry is harmless. */
+export async function uploadPhoto(visitId, item, blob) {
+  const form = new FormData();
+  form.append("item", item);
+  form.append("file", blob, `${item}.jpg`);
+  return (await signedIn(visitPath(visitId, "/evidence"), { method: "POST", form })).json();
+}
+
+/** Submit a whole audit under its client UUID (idempotent: a retry answers the stored result). */
+export async function submit(auditId, body) {
+  return (await signedIn(`/api/v1/audits/${encodeURIComponent(auditId)}`, { method: "PUT", body })).json();
+}
+
+/** A signed-in read kept in "kv" under `key`: from the network, else (offline) the kept copy, else `none`. */
+async function kept(path, key, none) {
+  try {
+    const value = await (await signedIn(path)).json();
+    await db.put("kv", key, value);
+    return value;
+  } catch (error) {
+    if (!(error instanceof Offline)) throw error;
+    return (await db.get("kv", key)) ?? none;
+  }
+}
+
+/** The latest audit of a visit as it was submitted, with its result (null if none). */
+export async function latestAudit(id) {
+  try {
+    return await kept(visitPath(id, "/audit"), `audit/${id}`, null);
+  } catch (error) {
+    if (error instanceof Refused && !(error instanceof SignedOut) && error.status === 404) return null;
+    throw error;
+  }
+}
+
+/** The photos and documents the server has for a visit (its records). */
+export const evidence = (id) => kept(visitPath(id, "/evidence"), `evidence/${id}`, []);
+
+/** A visit's events, with the reviewers' comments (null if never fetched). */
+export const history = (id) => kept(visitPath(id, "/history"), `history/${id}`, null);

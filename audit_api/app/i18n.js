@@ -124,3 +124,41 @@ export function number(value) {
 export function either(items) {
   return new Intl.ListFormat(locale, { type: "disjunction" }).format(items);
 }
+
+/** An instant (ISO 8601) as the clock in `timeZone` showed it, in the reader's words. */
+export function clock(iso, timeZone) {
+  return new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeStyle: "short", timeZone }).format(new Date(iso));
+}
+
+/** A score in percent (83.3) as the reader's language writes a percentage. */
+export function percent(value) {
+  return new Intl.NumberFormat(locale, { style: "percent", maximumFractionDigits: 1 }).format(value / 100);
+}
+
+function wallClock(date, timeZone) {
+  const parts = Object.fromEntries(new Intl.DateTimeFormat("en-CA", {
+    timeZone, hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit",
+  }).formatToParts(date).map((part) => [part.type, part.value]));
+  return `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}`;
+}
+
+/** An instant as a `datetime-local` input shows it, on the clock of `timeZone` ("2026-11-24T10:05"). */
+export function toLocalInput(iso, timeZone) {
+  return wallClock(new Date(iso), timeZone);
+}
+
+/** A `datetime-local` value read on the clock of `timeZone`, as an ISO instant (null if it is not a time). */
+export function fromLocalInput(value, timeZone) {
+  const match = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})/.exec(value || "");
+  if (!match) return null;
+  const wanted = Date.UTC(+match[1], match[2] - 1, +match[3], +match[4], +match[5]);
+  let guess = wanted;
+  for (let step = 0; step < 2; step += 1) { // the zone's offset at the guess, then at the corrected guess
+    const shown = wallClock(new Date(guess), timeZone);
+    const [date, time] = shown.split("T");
+    const [y, m, d] = date.split("-").map(Number);
+    const [hh, mm] = time.split(":").map(Number);
+    guess += wanted - Date.UTC(y, m - 1, d, hh, mm);
+  }
+  return new Date(guess).toISOString();
+}

@@ -2,21 +2,29 @@
 //
 //   #enrol=CODE     from the enrolment QR code (via /enrol): trade the code, then forget it from the URL
 //   #/              My visits (visits.js)
-//   #/visit/ID      one visit and its checklist (visit.js)
+//   #/visit/ID      one visit: start, continue, what was sent and how it was reviewed (visit.js)
+//   #/visit/ID/stage/N   filling in stage N (fill.js)
+//   #/visit/ID/finish    checking and sending (fill.js)
 //
-// A phone with no device token sees how to sign in (enrol.js). Step 2 adds its screens to SCREENS.
+// A phone with no device token sees how to sign in (enrol.js). The outbox (outbox.js) sends at start, when
+// the network returns and when asked; the screens that show it are drawn again when it changes.
 // When a screen has finished (its checklists downloaded, its words kept offline), <html> carries
 // data-state="ready".
 
 import * as api from "./api.js";
+import * as db from "./db.js";
 import { instructions, trade } from "./enrol.js";
+import { finishScreen, stageScreen } from "./fill.js";
 import { t, useLanguage } from "./i18n.js";
 import { h, status } from "./ui.js";
+import * as outbox from "./outbox.js";
 import { visitScreen } from "./visit.js";
 import { visitsScreen } from "./visits.js";
 
 const main = document.getElementById("main");
 const SCREENS = [
+  [/^#\/visit\/([^/]+)\/stage\/(\d+)$/, (id, n) => stageScreen(main, decodeURIComponent(id), n)],
+  [/^#\/visit\/([^/]+)\/finish$/, (id) => finishScreen(main, decodeURIComponent(id))],
   [/^#\/visit\/([^/]+)$/, (id) => visitScreen(main, decodeURIComponent(id))],
   [/^(#\/?)?$/, () => visitsScreen(main, { me, signOut })],
 ];
@@ -24,6 +32,7 @@ const SCREENS = [
 let me = null;
 let notice = null; // () => why the phone is signed out, for the sign-in screen (in the words then in use)
 let routing = 0; // the latest route(): only its end makes the app "ready"
+let outboxChanged = false; // while a screen was being drawn
 let wordsKept = Promise.resolve(); // the service worker keeps the words in use
 
 async function speak(profile) {
@@ -36,6 +45,13 @@ function busy(value) {
 
 async function signOut(event) {
   const problem = document.getElementById("sign-out-problem");
+  const session = await api.session();
+  const unsent = (await outbox.entries(session.user)).filter((entry) => entry.state !== "sent").length
+    + (await db.all("drafts")).filter((draft) => draft.user === session.user).length;
+  if (unsent) {
+    problem.textContent = t("Audits on this phone are not sent yet. Send or remove them first, then sign out.");
+    return;
+  }
   event.target.disabled = true;
   try {
     await api.signOut();
@@ -81,28 +97,40 @@ async function route() {
         h("p", {}, h("button", { type: "button", onclick: route }, t("Try again"))),
       );
     } else {
-      throw error;
+      main.replaceChildren(
+        h("p", { class: "problem", role: "alert" }, t("Something went wrong on this phone. Nothing you saved is lost.")),
+        h("p", {}, h("a", { href: "#/" }, t("Back to my visits"))),
+      );
+      console.error(error);
     }
   }
   await wordsKept;
-  if (mine === routing) busy(false);
+  if (mine !== routing) return;
+  busy(false);
+  if (outboxChanged) {
+    outboxChanged = false;
+    if (SHOWS_OUTBOX.test(location.hash)) await route();
+  }
 }
 
 const revoked = () => t("This phone is no longer signed in. Ask your manager for a new enrolment QR code.");
 
 async function signedIn() {
   notice = null;
+  let offline = false;
   try {
     const answer = await api.me();
     me = answer.value;
-    status({ offline: answer.offline });
+    offline = answer.offline;
   } catch (error) {
     if (!(error instanceof api.SignedOut)) throw error;
     notice = revoked;
   }
   await speak(me?.language);
-  history.replaceState(null, "", "/app/#/");
+  status({ offline }); // in the words just chosen
+  if (!location.hash.startsWith("#/visit/")) history.replaceState(null, "", "/app/#/");
   await route();
+  outbox.keepSending();
 }
 
 function takeCode() {
@@ -110,6 +138,14 @@ function takeCode() {
   if (code !== null) history.replaceState(null, "", "/app/"); // the one-time code leaves the URL (and history) at once
   return code;
 }
+
+// What the outbox shows changed: draw the screens that show it again (not those with a form being filled),
+// now or as soon as the screen being drawn is done.
+const SHOWS_OUTBOX = /^(#\/?)?$|^#\/visit\/[^/]+$/;
+window.addEventListener("outbox", () => {
+  if (document.documentElement.dataset.state !== "ready") outboxChanged = true;
+  else if (SHOWS_OUTBOX.test(location.hash)) route();
+});
 
 async function start() {
   if ("serviceWorker" in navigator) navigator.serviceWorker.register("/app/sw.js", { scope: "/app/" });

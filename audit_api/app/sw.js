@@ -2,7 +2,9 @@
 //
 // The server writes SHELL in: the release's version (a hash of every file's content) and the files to
 // keep. Install fills the cache "app-<version>" (revalidating each file with the server, so nothing stale
-// from the HTTP cache slips in); activate deletes every older "app-" cache. Then:
+// from the HTTP cache slips in). A new release waits until no page of the app is open (no skipWaiting), so
+// it never swaps the code under an auditor's open draft; then activate deletes every older "app-" cache.
+// Then:
 //   a page of the app (navigation)          the kept page, else the network
 //   languages.json and words/<lang>.json    the network first (the chain may change its words), else the kept copy
 //   any other file under /app/              the kept copy, else the network
@@ -18,7 +20,6 @@ self.addEventListener("install", (event) => {
   event.waitUntil((async () => {
     const cache = await caches.open(CACHE);
     await cache.addAll(SHELL.files.map((url) => new Request(url, { cache: "no-cache" })));
-    await self.skipWaiting();
   })());
 });
 

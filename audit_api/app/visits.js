@@ -4,7 +4,9 @@
 // before the auditor walks into a store with no signal; those of visits already done are fetched once.
 
 import * as api from "./api.js";
-import { days, lang, t, today } from "./i18n.js";
+import * as db from "./db.js";
+import { days, lang, number, t, today } from "./i18n.js";
+import * as outbox from "./outbox.js";
 import { h, show, status } from "./ui.js";
 
 export const OPEN = new Set(["assigned", "in_progress", "returned"]); // the auditor still has work to do
@@ -27,9 +29,19 @@ export function ended(visit, store) {
   return OPEN.has(visit.state) && Boolean(store?.timezone) && today(store.timezone) > visit.window_end;
 }
 
-function card(visit, store, checklist) {
+/** Where the auditor's own work on a visit stands on this phone, in words (or null). */
+function workWords(visit, work) {
+  if (work.entry?.state === "waiting") return [t("Waiting to be sent"), "waiting"];
+  if (work.entry?.state === "refused") return [t("Refused: open the visit to see why"), "refused"];
+  if (work.draft && OPEN.has(visit.state)) return [t("Draft saved on this phone"), "draft"];
+  return null;
+}
+
+function card(visit, store, checklist, work) {
+  const words = workWords(visit, work);
   return h("li", { class: "card" },
     h("h3", {}, h("a", { href: `#/visit/${encodeURIComponent(visit.id)}` }, store?.name || visit.store_id)),
+    words && h("p", { class: `work ${words[1]}` }, words[0]),
     store?.city && h("p", { class: "muted" }, store.city),
     h("p", {}, h("span", { class: "label" }, t("Visit window")), " ", days(visit.window_start, visit.window_end)),
     ended(visit, store) && h("p", { class: "late" }, t("The visit window has ended.")),
@@ -42,14 +54,26 @@ function checklistLine(visit, checklist) {
   return `${checklist?.title || t("Checklist")} · ${t("version %(number)s", { number: visit.checklist_version })}`;
 }
 
-function render(main, me, visits, stores, checklists, signOut) {
+function sending(entries) {
+  const waiting = entries.filter((entry) => entry.state === "waiting").length;
+  const refused = entries.filter((entry) => entry.state === "refused").length;
+  if (!waiting && !refused) return null;
+  return h("section", { class: "notice outbox", "aria-labelledby": "outbox" },
+    h("h2", { id: "outbox" }, t("Outbox")),
+    waiting > 0 && h("p", {}, t("Waiting to be sent: %(count)s", { count: number(waiting) })),
+    refused > 0 && h("p", { class: "problem" }, t("Refused, needing you: %(count)s", { count: number(refused) })),
+    waiting > 0 && h("p", {}, h("button", { type: "button", onclick: () => outbox.send({ now: true }) }, t("Send now"))));
+}
+
+function render(main, me, visits, stores, checklists, work, entries, signOut) {
   const groups = ORDER.map((state) => [state, visits.filter((visit) => visit.state === state)]).filter(([, list]) => list.length);
   show(main,
     h("h1", {}, t("My visits")),
+    sending(entries),
     groups.length === 0 && h("p", {}, t("No visits are assigned to you yet.")),
     groups.map(([state, list]) => h("section", { "aria-labelledby": `group-${state}` },
       h("h2", { id: `group-${state}` }, stateName(state)),
-      h("ul", { class: "cards" }, list.map((visit) => card(visit, stores.get(visit.store_id), checklists.get(visit.id)))),
+      h("ul", { class: "cards" }, list.map((visit) => card(visit, stores.get(visit.store_id), checklists.get(visit.id), work.get(visit.id)))),
     )),
     h("footer", { class: "account" },
       me && h("p", { class: "muted" }, t("Signed in as %(name)s", { name: me.display_name || me.name })),
@@ -68,8 +92,14 @@ export async function visitsScreen(main, { me, signOut }) {
   visits.sort((a, b) => a.window_start.localeCompare(b.window_start) || name(a).localeCompare(name(b), lang) || a.id.localeCompare(b.id));
   const checklists = new Map();
   for (const visit of visits) checklists.set(visit.id, await api.keptChecklist(visit, lang));
+  const session = await api.session();
+  const entries = await outbox.entries(session.user);
+  const work = new Map();
+  for (const visit of visits) {
+    work.set(visit.id, { draft: await db.get("drafts", visit.id), entry: entries.find((entry) => entry.visit === visit.id) });
+  }
   status({ offline, updated });
-  render(main, me, visits, stores, checklists, signOut);
+  render(main, me, visits, stores, checklists, work, entries, signOut);
   if (offline) return;
   for (const visit of visits) {
     if (!OPEN.has(visit.state) && checklists.get(visit.id)) continue; // done with: its kept copy will do

@@ -55,7 +55,10 @@ class ItemKind(Base, tag_field="kind", frozen=True, kw_only=True):
 
     @placeholder
     def view(self, text: Translate) -> dict[str, Any]:
-        """What the phone needs beyond the common fields (keys of `domain.checklist_view.ItemView`)."""
+        """What the phone needs beyond the common fields (keys of `domain.checklist_view.ItemView`),
+        including what fails, so the phone asks for a failed item's comment or photo right there: a
+        yes/no fails on "no", a number when it misses its target, a scale below `pass_from`, a choice
+        marked `fails`."""
         raise NotImplementedError
 
     def problems(self, at: PathKey = ()) -> list[Finding]:
@@ -98,7 +101,8 @@ class ScaleItem(ItemKind, tag="scale", frozen=True, kw_only=True):
         return score < 0.5  # below the middle of the range
 
     def view(self, text: Translate) -> dict[str, Any]:
-        return {"min": self.min, "max": self.max}
+        passing = (value for value in range(self.min, self.max + 1) if not self.failed(self.score(value)))
+        return {"min": self.min, "max": self.max, "pass_from": next(passing, self.max)}
 
     def problems(self, at: PathKey = ()) -> list[Finding]:
         if self.min >= self.max:
@@ -147,7 +151,11 @@ class ChoiceItem(ItemKind, tag="choice", frozen=True, kw_only=True):
         return next(choice.points for choice in self.choices if choice.id == value) / best
 
     def view(self, text: Translate) -> dict[str, Any]:
-        return {"choices": [{"id": c.id, "label": text(c.label), "points": c.points} for c in self.choices]}
+        return {
+            "choices": [
+                {"id": c.id, "label": text(c.label), "points": c.points, "fails": self.failed(self.score(c.id))} for c in self.choices
+            ]
+        }
 
     def problems(self, at: PathKey = ()) -> list[Finding]:
         found: list[Finding] = []

@@ -22,6 +22,7 @@ class ChoiceView(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_field
     id: str
     label: str
     points: float
+    fails: bool  # choosing it fails the item (the comment or photo the item requires is then asked for)
 
 
 class ItemView(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True, forbid_unknown_fields=True):
@@ -35,6 +36,7 @@ class ItemView(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True, fo
     evidence: Evidence  # required when the item fails
     min: int | None = None
     max: int | None = None
+    pass_from: int | None = None  # scale: the lowest rating that does not fail
     target: float | None = None
     rule: str | None = None
     unit: str | None = None

@@ -13,12 +13,15 @@ a device token, which the app gets by trading the one-time code at `POST /api/v1
     GET /app/words/<lang>.json   the app's words in one language, {id: word} (`app/words.py`), public
 
 The shell's version is a hash of every file's content: a release that changes any file gets a new
-service worker, which fills a new cache and deletes the old ones. Not for: the API the app calls.
+service worker, which fills a new cache and deletes the old ones. Text files go gzip-compressed to a
+browser that takes it (compressed once, when the shell is read): public files, with no secret for
+compression to leak. Not for: the API the app calls.
 """
 
 from __future__ import annotations
 
 import functools
+import gzip
 import hashlib
 import json
 from dataclasses import dataclass
@@ -52,6 +55,8 @@ NOT_PRECACHED = {".png"}  # launcher icons: a phone keeps its own copy when it i
 SHELL_SLOT = b'"__SHELL__"'  # in sw.js: replaced by {"version": ..., "files": [...]}
 REVALIDATE = "no-cache"  # cached anywhere, but asked again (a 304 when unchanged): a release shows at once
 IfNoneMatch = Annotated[str | None, HeaderParameter(name="If-None-Match")]
+AcceptEncoding = Annotated[str | None, HeaderParameter(name="Accept-Encoding")]
+COMPRESSED = {".html", ".js", ".css", ".svg", ".webmanifest", ".json"}
 
 
 @dataclass(frozen=True)
@@ -59,6 +64,11 @@ class ShellFile:
     content: bytes
     media_type: str
     etag: str
+    gzipped: bytes | None = None  # the content gzip-compressed, for the text files
+
+
+def _gzip(content: bytes) -> bytes:
+    return gzip.compress(content, compresslevel=9, mtime=0)
 
 
 def _etag(content: bytes) -> str:
@@ -83,7 +93,12 @@ class Shell:
         if SHELL_SLOT not in sources["sw.js"]:
             raise ValueError(f"{folder / 'sw.js'} lacks the {SHELL_SLOT.decode()} slot for the shell's version and files")
         sources["sw.js"] = sources["sw.js"].replace(SHELL_SLOT, manifest, 1)
-        files = {urls[name]: ShellFile(content, MEDIA_TYPES[Path(name).suffix], _etag(content)) for name, content in sources.items()}
+        files = {
+            urls[name]: ShellFile(
+                content, MEDIA_TYPES[Path(name).suffix], _etag(content), _gzip(content) if Path(name).suffix in COMPRESSED else None
+            )
+            for name, content in sources.items()
+        }
         return cls(files=files, version=version)
 
 
@@ -102,11 +117,29 @@ def _matches(if_none_match: str | None, etag: str) -> bool:
     return bool(if_none_match) and etag in [tag.strip() for tag in (if_none_match or "").split(",")]
 
 
-def _answer(content: bytes, media_type: str, etag: str, if_none_match: str | None, cache: str = REVALIDATE, **headers: str) -> Response[bytes]:
+def _takes_gzip(accept_encoding: str | None) -> bool:
+    codings = {part.split(";")[0].strip().lower(): part for part in (accept_encoding or "").split(",")}
+    return "gzip" in codings and not codings["gzip"].replace(" ", "").endswith(";q=0")
+
+
+def _answer(
+    found: ShellFile, if_none_match: str | None, accept_encoding: str | None, cache: str = REVALIDATE, **headers: str
+) -> Response[bytes]:
+    """The file, gzip-compressed when it may be (each encoding its own ETag), or 304 when the phone has it."""
+    compressed = found.gzipped if found.gzipped is not None and _takes_gzip(accept_encoding) else None
+    etag = f'{found.etag[:-1]}-gz"' if compressed is not None else found.etag
     common = {"ETag": etag, "Cache-Control": cache, **headers}
+    if found.gzipped is not None:
+        common["Vary"] = "Accept-Encoding"
     if _matches(if_none_match, etag):
         return Response(b"", status_code=HTTP_304_NOT_MODIFIED, headers=common)
-    return Response(content, media_type=media_type, headers=common)
+    if compressed is not None:
+        return Response(compressed, media_type=found.media_type, headers={**common, "Content-Encoding": "gzip"})
+    return Response(found.content, media_type=found.media_type, headers=common)
+
+
+def _generated(content: bytes, media_type: str) -> ShellFile:
+    return ShellFile(content, media_type, _etag(content), _gzip(content))
 
 
 class AuditorApp(Controller):
@@ -120,30 +153,37 @@ class AuditorApp(Controller):
         return Redirect(target, status_code=303, headers={"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"})
 
     @get("/app", sync_to_thread=False)
-    def page(self, request: Request[Any, Any, Any], if_none_match: IfNoneMatch = None) -> Response[bytes] | Redirect:
+    def page(
+        self, request: Request[Any, Any, Any], if_none_match: IfNoneMatch = None, accept_encoding: AcceptEncoding = None
+    ) -> Response[bytes] | Redirect:
         if request.scope.get("raw_path", b"") == b"/app":  # outside the service worker's scope
             return Redirect("/app/", status_code=308)
-        found = shell().files["/app/"]
-        return _answer(found.content, found.media_type, found.etag, if_none_match)
+        return _answer(shell().files["/app/"], if_none_match, accept_encoding)
 
     @get("/app/{name:path}", sync_to_thread=False)
-    def file(self, name: FromPath[str], if_none_match: IfNoneMatch = None) -> Response[bytes]:
+    def file(self, name: FromPath[str], if_none_match: IfNoneMatch = None, accept_encoding: AcceptEncoding = None) -> Response[bytes]:
         found = shell().files.get(f"/app{name}")
         if found is None or name == "/":
             raise NotFound(f"the app has no file '{name.lstrip('/')}'")
-        return _answer(found.content, found.media_type, found.etag, if_none_match)
+        return _answer(found, if_none_match, accept_encoding)
 
     @get("/app/languages.json", sync_to_thread=False)
-    def languages(self, context: NamedDependency[Context], if_none_match: IfNoneMatch = None) -> Response[bytes]:
+    def languages(
+        self, context: NamedDependency[Context], if_none_match: IfNoneMatch = None, accept_encoding: AcceptEncoding = None
+    ) -> Response[bytes]:
         chain = context.book.chain
         content = msgspec.json.encode(Languages(languages=chain.languages, default=chain.default_language))
-        return _answer(content, "application/json", _etag(content), if_none_match)
+        return _answer(_generated(content, "application/json"), if_none_match, accept_encoding)
 
     @get("/app/words/{name:str}", sync_to_thread=False)
-    def words(self, context: NamedDependency[Context], name: FromPath[str], if_none_match: IfNoneMatch = None) -> Response[bytes]:
+    def words(
+        self, context: NamedDependency[Context], name: FromPath[str], if_none_match: IfNoneMatch = None, accept_encoding: AcceptEncoding = None
+    ) -> Response[bytes]:
         chain = context.book.chain
         lang, dot, suffix = name.rpartition(".")
         if not dot or suffix != "json" or (lang not in chain.languages and lang not in catalog_languages()):
             raise NotFound(f"no words for '{name}': ask for /app/words/<language>.json, one of {', '.join(chain.languages)}")
         content = msgspec.json.encode(translated(lang, chain))
-        return _answer(content, "application/json", _etag(content), if_none_match, cache=f"public, {REVALIDATE}", **{"Content-Language": lang})
+        return _answer(
+            _generated(content, "application/json"), if_none_match, accept_encoding, cache=f"public, {REVALIDATE}", **{"Content-Language": lang}
+        )

@@ -20,7 +20,7 @@ from msgspec import Meta
 from ..domain.checklist_view import ChecklistView, checklist_view
 from ..domain.visits import Decision, State
 from ..services import visits
-from ..services.visits import Assignment, VisitDetail, VisitHistory, VisitView
+from ..services.visits import Assignment, LatestAudit, VisitDetail, VisitHistory, VisitView
 from .auth import require
 from .context import AcceptLanguage, Lang, SignedIn, language_for
 from .openapi import NOT_MODIFIED, Documented, Revalidated, headers, problems
@@ -111,6 +111,13 @@ class VisitsController(Controller):
     )
     def review(self, context: NamedDependency[SignedIn], visit_id: FromPath[str], data: JSONBody[ReviewDecision]) -> VisitDetail:
         return visits.review(context.database, context.book, context.user, visit_id, data.decision, data.comment, context.now)
+
+    @get(
+        "/{visit_id:str}/audit", summary="The latest audit as it was submitted, with its score and flags", sync_to_thread=True,
+        responses=problems(401, 404), operation_class=Documented,
+    )
+    def audit(self, context: NamedDependency[SignedIn], visit_id: FromPath[str]) -> LatestAudit:
+        return visits.latest_audit(context.database, context.user, visit_id)
 
     @get(
         "/{visit_id:str}/history", summary="Every event and every submitted revision", sync_to_thread=True,

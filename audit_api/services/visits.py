@@ -92,6 +92,14 @@ class VisitHistory(msgspec.Struct, frozen=True, kw_only=True):
     revisions: list[AuditResult]
 
 
+class LatestAudit(msgspec.Struct, frozen=True, kw_only=True):
+    """A visit's latest submitted audit as it was sent, and what it scored: a returned visit's
+    auditor corrects it from here, a reviewer reads it."""
+
+    audit: AuditSubmission
+    result: AuditResult
+
+
 class Report(msgspec.Struct, frozen=True, kw_only=True):
     """Everything the printable report shows, as the reader may see it."""
 
@@ -215,6 +223,14 @@ def detail(database: Database, book: Book, reader: User, visit: Visit) -> VisitD
 
 def visit_detail(database: Database, book: Book, user: User, visit_id: str) -> VisitDetail:
     return detail(database, book, user, visible_visit(database, user, visit_id))
+
+
+def latest_audit(database: Database, user: User, visit_id: str) -> LatestAudit:
+    visit = visible_visit(database, user, visit_id)
+    latest = store.latest_audit(database.read(), visit.id)
+    if latest is None:
+        raise NotFound(f"visit '{visit.id}' has no audit yet")
+    return LatestAudit(audit=latest[0], result=latest[1])
 
 
 def history(database: Database, book: Book, user: User, visit_id: str) -> VisitHistory:
