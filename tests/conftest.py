@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import fcntl
+import os
 import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -24,6 +26,8 @@ from audit_api.http import create_app
 from audit_api.services import accounts
 from audit_api.store import Database, migrate, publish
 from audit_api.store.accounts import User
+
+from .server_helpers import serving
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO_BOOK = ROOT / "checklists"
@@ -136,6 +140,40 @@ def database(request: pytest.FixtureRequest, snapshots: Snapshots, tmp_path: Pat
     db.close()
 
 
+@pytest.fixture(scope="session")
+def shared_database(snapshots: Snapshots, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
+    """One copy of `actors` (the demo book and `snapshots.people`) behind `shared_server` and `site_server`.
+
+    Every test of this process that uses them shares it: such a test reads, or writes only rows of its own (its
+    survey answer, its complaint) and never counts rows it did not write.
+    """
+    target = tmp_path_factory.mktemp("shared-db") / "audit.db"
+    shutil.copyfile(snapshots.actors, target)
+    db = Database(target)
+    yield db
+    db.close()
+
+
+# The shared servers take many tests' forms within a minute: their rate limits are out of the way, so that a 429 never
+# stands in for the page a test looks at (test_survey_pages.py, test_rate_limit.py and test_client_address.py check them).
+UNLIMITED = {"AUDIT_FORM_RATE_LIMIT": "1000000", "AUDIT_PUBLIC_RATE_LIMIT": "1000000"}
+
+
+@pytest.fixture(scope="session")
+def shared_server(shared_database: Database, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """`audit serve` over `shared_database`, started once per test process (a test that counts rows wants `server`)."""
+    with serving(shared_database.path, tmp_path_factory.mktemp("shared-server") / "server.log", **UNLIMITED) as base:
+        yield base
+
+
+@pytest.fixture(scope="session")
+def site_server(shared_database: Database, tmp_path_factory: pytest.TempPathFactory, demo_site: Path) -> Iterator[str]:
+    """`shared_server` with the demo book's public site, started once per test process."""
+    log = tmp_path_factory.mktemp("site-server") / "server.log"
+    with serving(shared_database.path, log, AUDIT_SITE_DIR=str(demo_site), **UNLIMITED) as base:
+        yield base
+
+
 @pytest.fixture
 def loaded(database: Database) -> Database:
     """The `database`, with the demo book published."""
@@ -156,11 +194,20 @@ def client(loaded: Database) -> Iterator[TestClient]:
 
 @pytest.fixture(scope="session")
 def demo_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo book's public site, built once per test process (six languages take seconds): read it, do not change it."""
+    """The demo book's public site, built once per run (six languages take seconds): read it, do not change it.
+
+    xdist's workers share one build, in the run's temp folder: the first that needs it builds it while the others wait.
+    """
     from audit_api.site.build import build_site
 
-    out = tmp_path_factory.mktemp("demo-site") / "site"
-    build_site(load_book(DEMO_BOOK), ROOT, out, now=NOON_TUESDAY, book_dir=DEMO_BOOK)
+    run = tmp_path_factory.getbasetemp()
+    run = run.parent if os.environ.get("PYTEST_XDIST_WORKER") else run  # each worker's folder sits in the run's
+    out, built = run / "demo-site" / "site", run / "demo-site" / "built"
+    with (run / "demo-site.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released as the file closes
+        if not built.exists():
+            build_site(load_book(DEMO_BOOK), ROOT, out, now=NOON_TUESDAY, book_dir=DEMO_BOOK)
+            built.touch()
     return out
 
 

@@ -39,7 +39,7 @@ def serving(db: Path, log: Path, **env: str) -> Iterator[str]:
             except httpx.TransportError:
                 assert server.poll() is None, log.read_text()
                 assert time.monotonic() < deadline, "the server did not answer within a minute"
-                time.sleep(0.2)
+                time.sleep(0.05)  # it is usually up within a second
         yield base
     finally:
         server.terminate()

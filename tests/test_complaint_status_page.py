@@ -20,10 +20,8 @@ from audit_api.store import Database, migrate
 from audit_api.store.migrations import migrations
 
 from .audit_helpers import BOOK
-from .conftest import NOON_TUESDAY, STORE_X, STORE_Y, Actor, make_client
-from .test_browser import CHROMIUM, csp_violations, serious_violations, server, shot
-
-__all__ = ["server"]  # the fixtures, shared with test_browser.py
+from .conftest import NOON_TUESDAY, STORE_X, STORE_Y, Actor, Snapshots, make_client
+from .test_browser import CHROMIUM, csp_violations, serious_violations, shot
 
 MOSCOW_AFTER_MIDNIGHT = dt.datetime(2026, 11, 24, 23, 30, tzinfo=dt.UTC)  # 02:30 on Wednesday 25 November in Moscow
 REPLY = "We are sorry: the till charged you twice.\nWe have refunded 29.90 KM to your card; it shows within 3 days."
@@ -360,7 +358,7 @@ def test_the_migration_keeps_every_complaint_and_its_history(tmp_path: Any) -> N
                 "('C-0000-0001', ?, 'resolved', 'done')",
                 [NOON_TUESDAY.isoformat(), NOON_TUESDAY.isoformat()],
             )
-        assert migrate(database) == ["m007_complaint_replies"]
+        assert migrate(database)[0] == "m007_complaint_replies"  # and any step added since
         row = next(database.read().query("SELECT what, resolution, root_cause, reply, reply_at FROM complaints"))
         kinds = [r["kind"] for r in database.read().query("SELECT kind FROM complaint_events ORDER BY id")]
         with make_client(database) as client:
@@ -423,13 +421,13 @@ def _browser_checks(page: Any, name: str) -> None:
 
 
 @pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed (apt-get install chromium)")
-def test_the_status_page_on_a_phone_and_a_desktop(server: str, loaded: Database, actors: dict[str, Actor], chromium: Any) -> None:
+def test_the_status_page_on_a_phone_and_a_desktop(shared_server: str, snapshots: Snapshots, chromium: Any) -> None:
     yesterday = (dt.datetime.now(dt.UTC) - dt.timedelta(days=1)).date().isoformat()
-    my = actors["manager_y"].headers
+    my = snapshots.people["manager_y"].headers
     phone = chromium.new_context(viewport={"width": 390, "height": 844}, locale="ru-RU", is_mobile=True, has_touch=True)
     page = phone.new_page()
     blocked = csp_violations(page)
-    page.goto(f"{server}/complaint?store={STORE_Y}&lang=ru")
+    page.goto(f"{shared_server}/complaint?store={STORE_Y}&lang=ru")
     page.fill("#happened_on", yesterday)
     page.locator("#what").fill("На кассе с меня дважды списали деньги за рубашку.")
     page.locator("input[name=desired][value=refund]").check()
@@ -444,13 +442,13 @@ def test_the_status_page_on_a_phone_and_a_desktop(server: str, loaded: Database,
     _browser_checks(page, "status-received-ru-phone")
 
     for to, body in (("acknowledged", {}), ("in_progress", {}), ("resolved", {"reply": LONG_REPLY, **NOTES})):
-        httpx.post(f"{server}/api/v1/complaints/{ticket}/transitions", json={"to": to, **body}, headers=my).raise_for_status()
+        httpx.post(f"{shared_server}/api/v1/complaints/{ticket}/transitions", json={"to": to, **body}, headers=my).raise_for_status()
     page.reload()
     assert page.get_by_role("heading", name="Наш ответ на вашу жалобу").is_visible()
     assert page.locator(".st-timeline li").count() == 4 and NOTES["root_cause"] not in page.content()
     _browser_checks(page, "status-resolved-ru-phone")
 
-    page.goto(f"{server}/complaint/status/C-NOPE-0000?lang=bs")
+    page.goto(f"{shared_server}/complaint/status/C-NOPE-0000?lang=bs")
     assert page.get_by_role("heading", name="Nismo pronašli ovu prijavu").is_visible()
     _browser_checks(page, "status-notfound-bs-phone")
     phone.close()
@@ -459,7 +457,7 @@ def test_the_status_page_on_a_phone_and_a_desktop(server: str, loaded: Database,
     wide = desktop.new_page()
     blocked += csp_violations(wide)
     for lang in ("ru", "en"):
-        wide.goto(f"{server}/complaint/status/{ticket}?lang={lang}")
+        wide.goto(f"{shared_server}/complaint/status/{ticket}?lang={lang}")
         _browser_checks(wide, f"status-resolved-{lang}-desktop")
     desktop.close()
     assert blocked == []

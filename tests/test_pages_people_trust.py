@@ -19,10 +19,8 @@ from audit_api.domain.links import link_token
 from audit_api.store import Database
 from audit_api.store.secret import instance_secret
 
-from .conftest import Actor
-from .test_browser import csp_violations, serious_violations, shot, site_server
-
-__all__ = ["site_server"]  # fixtures shared with test_browser.py
+from .conftest import Snapshots
+from .test_browser import csp_violations, serious_violations, shot
 
 PAGES = {  # lang -> (store, a holiday of that store in the book, a moment on that day in UTC)
     "sw": ("dar-es-salaam-kariakoo", "2026-12-09", "2026-12-09T08:00:00Z"),  # Uhuru Day: 11:00 in Dar es Salaam
@@ -55,10 +53,10 @@ def _fits(page) -> bool:
 @pytest.mark.parametrize("lang", ["sw", "ru"])
 @pytest.mark.parametrize("size", ["phone", "desktop"])
 def test_every_page_people_meet_reads_well_in_swahili_and_russian(
-    site_server: str, chromium, loaded: Database, actors: dict[str, Actor], lang: str, size: str
+    site_server: str, chromium, shared_database: Database, snapshots: Snapshots, lang: str, size: str
 ) -> None:
     store, holiday, moment = PAGES[lang]
-    admin = actors["admin"].headers
+    admin = snapshots.people["admin"].headers
     context = chromium.new_context(viewport=SIZES[size], is_mobile=size == "phone", has_touch=size == "phone",
                                    timezone_id="America/New_York", locale=lang)
     page = context.new_page()
@@ -81,7 +79,7 @@ def test_every_page_people_meet_reads_well_in_swahili_and_russian(
     assert today.count() == 1 and holiday in (today.get_attribute("data-date") or today.inner_html()), "the holiday is today's row"
     look("store-holiday")
 
-    survey = f"{site_server}/s/{link_token(instance_secret(loaded.path), store, 'checkout')}?lang={lang}"
+    survey = f"{site_server}/s/{link_token(instance_secret(shared_database.path), store, 'checkout')}?lang={lang}"
     page.goto(survey)
     page.locator("button[type=submit]").click()  # nothing answered
     page.wait_for_function("document.activeElement && document.activeElement.closest('.summary') !== null")  # autofocus

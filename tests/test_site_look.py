@@ -1,7 +1,7 @@
 """The public site looks like the chain's, leads a customer to the nearest answer, weighs little, and searches every script.
 
 Built for real (MkDocs Material) from the demo book; served by the real app, in-process for the headers and in a
-real browser (Debian's Chromium, the fixtures of test_browser.py) for what a customer sees: the brand, the home
+real browser (Debian's Chromium; `site_server` and `chromium` from conftest.py) for what a customer sees: the brand, the home
 page, the 404 page in the reader's language, a store page's weight on first load, and search in Cyrillic.
 """
 
@@ -24,7 +24,7 @@ from audit_api.site.build import LOGO, SEARCH_SEPARATOR, SiteBuildFailed, build_
 from audit_api.store import Database
 
 from .conftest import DEMO_BOOK, NOON_TUESDAY, ROOT, make_client
-from .test_browser import CHROMIUM, SCREENSHOTS, csp_violations, outside_requests, serious_violations, shot, site_server  # noqa: F401 (fixtures)
+from .test_browser import CHROMIUM, SCREENSHOTS, csp_violations, outside_requests, serious_violations, shot
 
 BOOK = load_book(DEMO_BOOK)
 WEIGHT_LIMIT = 150_000  # bytes transferred by a store page's first load, everything the browser fetches before it is idle
@@ -61,7 +61,7 @@ def test_the_brand_from_the_book_is_on_every_page(built: Path) -> None:
 
 
 def test_without_a_brand_the_site_keeps_its_own_look(tmp_path: Path) -> None:
-    plain = msgspec.structs.replace(BOOK, chain=msgspec.structs.replace(BOOK.chain, brand=None))
+    plain = msgspec.structs.replace(BOOK, chain=msgspec.structs.replace(BOOK.chain, brand=None, languages=["en"]))  # the page read here
     build_site(plain, ROOT, tmp_path / "site", now=NOON_TUESDAY, book_dir=DEMO_BOOK)
     text = page_text(tmp_path / "site", "en/index.html")
     assert "assets/logo.svg" not in text and "<style>:root" not in text
@@ -238,7 +238,7 @@ def test_the_site_is_served_compressed_and_the_product_pages_are_not(loaded: Dat
 
 
 @needs_chromium
-def test_a_store_page_weighs_at_most_150_kb_and_search_loads_on_demand(site_server: str, chromium) -> None:  # noqa: F811
+def test_a_store_page_weighs_at_most_150_kb_and_search_loads_on_demand(site_server: str, chromium) -> None:
     context = chromium.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)  # a new context: an empty cache
     outside = outside_requests(context)
     page = context.new_page()
@@ -269,7 +269,7 @@ def test_a_store_page_weighs_at_most_150_kb_and_search_loads_on_demand(site_serv
 
 
 @needs_chromium
-def test_on_a_slow_network_only_the_stylesheets_hold_the_first_paint(site_server: str, chromium) -> None:  # noqa: F811
+def test_on_a_slow_network_only_the_stylesheets_hold_the_first_paint(site_server: str, chromium) -> None:
     context = chromium.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
     page = context.new_page()
     cdp = context.new_cdp_session(page)
@@ -288,7 +288,7 @@ def test_on_a_slow_network_only_the_stylesheets_hold_the_first_paint(site_server
 
 @needs_chromium
 @pytest.mark.parametrize("lang", ["ru", "bs"])
-def test_the_home_page_on_a_phone_and_a_desktop(site_server: str, chromium, lang: str) -> None:  # noqa: F811
+def test_the_home_page_on_a_phone_and_a_desktop(site_server: str, chromium, lang: str) -> None:
     for width, height, mobile in [(390, 844, True), (1280, 900, False)]:
         context = chromium.new_context(viewport={"width": width, "height": height}, is_mobile=mobile, has_touch=mobile)
         outside = outside_requests(context)
@@ -307,7 +307,7 @@ def test_the_home_page_on_a_phone_and_a_desktop(site_server: str, chromium, lang
 
 
 @needs_chromium
-def test_the_home_store_search_leads_to_the_finder(site_server: str, chromium) -> None:  # noqa: F811
+def test_the_home_store_search_leads_to_the_finder(site_server: str, chromium) -> None:
     context = chromium.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
     page = context.new_page()
     page.goto(f"{site_server}/ru/")
@@ -321,7 +321,7 @@ def test_the_home_store_search_leads_to_the_finder(site_server: str, chromium) -
 
 
 @needs_chromium
-def test_a_lost_reader_finds_the_way_back_in_their_language(site_server: str, chromium) -> None:  # noqa: F811
+def test_a_lost_reader_finds_the_way_back_in_their_language(site_server: str, chromium) -> None:
     context = chromium.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, locale="en-US")
     outside = outside_requests(context)
     page = context.new_page()
@@ -350,7 +350,7 @@ def _wait_for_result(page, text: str) -> None:
 
 
 @needs_chromium
-def test_search_finds_cyrillic_and_bosnian_words(site_server: str, chromium) -> None:  # noqa: F811
+def test_search_finds_cyrillic_and_bosnian_words(site_server: str, chromium) -> None:
     desktop = chromium.new_context(viewport={"width": 1280, "height": 900})
     page = desktop.new_page()
     blocked = csp_violations(page)

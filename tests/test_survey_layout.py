@@ -18,9 +18,8 @@ from audit_api.domain.links import link_token
 from audit_api.store import Database
 from audit_api.store.secret import instance_secret
 
-from .test_browser import CHROMIUM, csp_violations, serious_violations, server, shot
+from .test_browser import CHROMIUM, csp_violations, serious_violations, shot
 
-__all__ = ["server"]  # the fixtures, shared with test_browser.py
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed (apt-get install chromium)")
 
 DEVICES = {"phone": {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True},
@@ -77,11 +76,11 @@ def focused(page) -> str:
 
 @pytest.mark.parametrize(("lang", "device"), PAIRS)
 def test_after_a_low_score_the_apology_and_the_complaint_button_come_first(
-    server: str, loaded: Database, browser_page: Browser, lang: str, device: str
+    shared_server: str, shared_database: Database, browser_page: Browser, lang: str, device: str
 ) -> None:
     page = browser_page(device)
     blocked = csp_violations(page)
-    page.goto(survey_url(server, loaded, lang))
+    page.goto(survey_url(shared_server, shared_database, lang))
     pick(page, "recommend", LOW)
     pick(page, "satisfied", "2")
     page.locator("button[type=submit]").click()
@@ -105,9 +104,11 @@ def test_after_a_low_score_the_apology_and_the_complaint_button_come_first(
 
 
 @pytest.mark.parametrize("device", DEVICES)
-def test_after_a_good_score_the_thanks_come_first(server: str, loaded: Database, browser_page: Browser, device: str) -> None:
+def test_after_a_good_score_the_thanks_come_first(
+    shared_server: str, shared_database: Database, browser_page: Browser, device: str
+) -> None:
     page = browser_page(device)
-    page.goto(survey_url(server, loaded, "bs"))
+    page.goto(survey_url(shared_server, shared_database, "bs"))
     pick(page, "recommend", GOOD)
     pick(page, "satisfied", "5")
     page.locator("button[type=submit]").click()
@@ -123,11 +124,13 @@ def test_after_a_good_score_the_thanks_come_first(server: str, loaded: Database,
 
 
 @pytest.mark.parametrize(("lang", "device"), PAIRS)
-def test_a_scales_end_words_sit_under_its_first_and_last_buttons(server: str, loaded: Database, browser_page: Browser, lang: str, device: str) -> None:
+def test_a_scales_end_words_sit_under_its_first_and_last_buttons(
+    shared_server: str, shared_database: Database, browser_page: Browser, lang: str, device: str
+) -> None:
     page = browser_page(device)
     requests: list[str] = []
     page.on("request", lambda request: requests.append(request.url))
-    page.goto(survey_url(server, loaded, lang))
+    page.goto(survey_url(shared_server, shared_database, lang))
     assert len(requests) == 1, f"the survey is one request: {requests}"
 
     scales = page.locator("fieldset:has(.ends)")
@@ -154,9 +157,11 @@ def test_a_scales_end_words_sit_under_its_first_and_last_buttons(server: str, lo
     shot(page, f"survey-{lang}-{device}")
 
 
-def test_required_questions_are_marked_for_the_eye_and_the_ear(server: str, loaded: Database, browser_page: Browser) -> None:
+def test_required_questions_are_marked_for_the_eye_and_the_ear(
+    shared_server: str, shared_database: Database, browser_page: Browser
+) -> None:
     page = browser_page("phone")
-    page.goto(survey_url(server, loaded, "bs"))
+    page.goto(survey_url(shared_server, shared_database, "bs"))
     expect(page.get_by_text("Pitanja označena sa * su obavezna.")).to_have_count(1)
     for question in ("recommend", "satisfied"):  # the two the book requires
         expect(page.locator(f"fieldset#{question} legend .req")).to_have_text("*")
@@ -165,10 +170,14 @@ def test_required_questions_are_marked_for_the_eye_and_the_ear(server: str, load
     assert page.locator(".req").count() == 2
 
 
-def test_the_contact_fields_show_only_while_contact_me_is_ticked_without_javascript(server: str, loaded: Database, browser_page: Browser) -> None:
+def test_the_contact_fields_show_only_while_contact_me_is_ticked_without_javascript(
+    shared_server: str, shared_database: Database, browser_page: Browser
+) -> None:
+    contacts = "SELECT count(*) FROM survey_contacts"
+    kept = shared_database.read().execute(contacts).fetchone()
     page = browser_page("phone", javascript=False)
     blocked = csp_violations(page)
-    page.goto(survey_url(server, loaded, "bs"))
+    page.goto(survey_url(shared_server, shared_database, "bs"))
     consent, fields = page.locator("#contact-ok"), page.locator("#contact_name, #contact_email, #contact_phone")
     expect(fields).to_have_count(3)
     for n in range(3):
@@ -194,23 +203,25 @@ def test_the_contact_fields_show_only_while_contact_me_is_ticked_without_javascr
     pick(page, "satisfied", "5")
     page.locator("button[type=submit]").click()
     expect(page.locator("h1")).to_have_text("Hvala vam")
-    assert loaded.read().execute("SELECT count(*) FROM survey_contacts").fetchone() == (0,)
+    assert shared_database.read().execute(contacts).fetchone() == kept, "no contact details kept"
     assert blocked == []
 
     # axe-core needs JavaScript (and its timers), so it reads both states where they are the same without it.
     page = browser_page("phone")
-    page.goto(survey_url(server, loaded, "bs"))
+    page.goto(survey_url(shared_server, shared_database, "bs"))
     assert serious_violations(page) == [], "fields hidden"
     page.locator("#contact-ok").check()
     assert serious_violations(page) == [], "fields shown"
 
 
 @pytest.mark.parametrize(("lang", "device"), PAIRS)
-def test_a_refused_answer_puts_the_focus_on_the_error_summary(server: str, loaded: Database, browser_page: Browser, lang: str, device: str) -> None:
+def test_a_refused_answer_puts_the_focus_on_the_error_summary(
+    shared_server: str, shared_database: Database, browser_page: Browser, lang: str, device: str
+) -> None:
     for javascript in (False, True):
         page = browser_page(device, javascript=javascript)
         blocked = csp_violations(page)
-        page.goto(survey_url(server, loaded, lang))
+        page.goto(survey_url(shared_server, shared_database, lang))
         page.get_by_label(re.compile(r"^(Со мной можно|Možete me)")).check()
         page.locator("#contact_email").fill("not an address")
         page.locator("button[type=submit]").click()
@@ -230,10 +241,10 @@ def test_a_refused_answer_puts_the_focus_on_the_error_summary(server: str, loade
 
 
 @pytest.mark.parametrize("javascript", [False, True], ids=["no-js", "js"])
-def test_the_complaint_form_marks_what_it_needs_and_focuses_its_summary(server: str, browser_page: Browser, javascript: bool) -> None:
+def test_the_complaint_form_marks_what_it_needs_and_focuses_its_summary(shared_server: str, browser_page: Browser, javascript: bool) -> None:
     page = browser_page("phone", javascript=javascript)
     blocked = csp_violations(page)
-    page.goto(f"{server}/complaint?lang=bs")
+    page.goto(f"{shared_server}/complaint?lang=bs")
     expect(page.get_by_text("Polja označena sa * su obavezna.")).to_have_count(1)
     assert page.locator(".req").count() == 4  # store, date, what happened, what would put it right
     expect(page.get_by_label(re.compile(r"^Šta se dogodilo\?"))).to_have_accessible_name(re.compile(r"\(obavezno\)$"))
