@@ -252,7 +252,10 @@ def privacy() -> None:
 @privacy.command("purge")
 @_settings_options
 def privacy_purge(settings: Settings) -> None:
-    """Remove contact details and free text older than the retention period; keep the scores."""
+    """Remove contact details and free text older than the retention period; keep the scores.
+
+    In short transactions that let the server's writes through between them; a row already purged is
+    skipped, so a run stopped half-way is finished by the next."""
     database = _database(settings)
     try:
         book = current_book(database)
@@ -262,7 +265,7 @@ def privacy_purge(settings: Settings) -> None:
     click.echo(
         f"older than {book.chain.retention_days} days: removed {report.survey_contacts} survey contacts, "
         f"{report.survey_texts} survey comments, {report.complaint_contacts} complaint contacts, "
-        f"{report.complaint_texts} complaint texts"
+        f"{report.complaint_texts} complaint texts, in {report.batches} batches"
     )
 
 

@@ -47,7 +47,7 @@ CLIENT_CONFIG = {
 BASE_URL = "http://testserver.local"
 # Headers a client acts on: where an answer carries one, the document names it. (The security headers
 # every response carries, X-Content-Type-Options and on pages the CSP, are the server's, not a route's.)
-MEANINGFUL_HEADERS = ("etag", "cache-control", "vary", "content-language", "content-disposition", "retry-after", "location")
+MEANINGFUL_HEADERS = ("etag", "cache-control", "vary", "content-language", "content-disposition", "retry-after", "location", "link")
 
 
 # --- the document and the client generated from it ----------------------------------------------------
@@ -127,7 +127,8 @@ class Conformance:
             if media_type.endswith("json"):
                 self.validate(response.json(), schema, f"{method} {template}: the {status} body")
         headers = {name.lower() for name in documented.get("headers", {})}
-        missing = [name for name in headers if name not in response.headers]
+        required = {name.lower() for name, header in documented.get("headers", {}).items() if header.get("required")}
+        missing = [name for name in required if name not in response.headers]
         assert not missing, f"{method} {template}: {status} lacks the documented headers {missing}"
         undocumented = [name for name in MEANINGFUL_HEADERS if name in response.headers and name not in headers]
         assert not undocumented, f"{method} {template}: {status} sends headers the document does not name: {undocumented}"

@@ -29,7 +29,7 @@ def test_purge_removes_old_personal_data_and_keeps_scores(loaded: Database) -> N
     done = subprocess.run([sys.executable, "-m", "audit_api.cli", "privacy", "purge", "--db", str(loaded.path), "--book", str(DEMO_BOOK)],
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
-    assert "removed 1 survey contacts, 1 survey comments, 1 complaint contacts, 1 complaint texts" in done.stdout
+    assert "removed 1 survey contacts, 1 survey comments, 1 complaint contacts, 1 complaint texts, in 2 batches" in done.stdout
 
     db = loaded.read()
     rows = db.execute("SELECT created_at, answers, nps, csat FROM survey_responses ORDER BY created_at").fetchall()
@@ -39,3 +39,7 @@ def test_purge_removes_old_personal_data_and_keeps_scores(loaded: Database) -> N
     complaints = db.execute("SELECT what, state, purged_at IS NOT NULL FROM complaints ORDER BY received_at").fetchall()
     assert complaints[0] == ("", "received", 1) and complaints[1][0].startswith("My name is Amra")
     assert db.execute("SELECT COUNT(*) FROM complaint_contacts").fetchone()[0] == 1
+
+    again = subprocess.run([sys.executable, "-m", "audit_api.cli", "privacy", "purge", "--db", str(loaded.path), "--book", str(DEMO_BOOK)],
+                           capture_output=True, text=True, timeout=60)
+    assert "removed 0 survey contacts, 0 survey comments, 0 complaint contacts, 0 complaint texts, in 0 batches" in again.stdout

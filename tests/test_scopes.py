@@ -47,8 +47,8 @@ def crowded(loaded: Database) -> Database:
         )
         db.conn.executemany(
             "INSERT INTO survey_responses (store_id, touchpoint_id, language, survey_id, survey_version, answers, nps, csat, ces, "
-            "created_at) VALUES (?, 'checkout', 'en', 'store-feedback', 1, '{}', ?, 4, 2, ?)",
-            [(s, n % 11, stamp) for s in STORES for n in range(PER_STORE)],
+            "created_at, local_day) VALUES (?, 'checkout', 'en', 'store-feedback', 1, '{}', ?, 4, 2, ?, ?)",
+            [(s, n % 11, stamp, NOW.date().isoformat()) for s in STORES for n in range(PER_STORE)],
         )
     return loaded
 

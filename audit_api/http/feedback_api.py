@@ -8,10 +8,10 @@ roles; the reply to the customer is written here and read by anyone holding the 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from typing import Annotated, Any
 
 import msgspec
-from litestar import Controller, get, post, put
+from litestar import Controller, Request, Response, get, post, put
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, QueryParameter
 from msgspec import Meta
@@ -20,10 +20,11 @@ from ..domain.complaints import State
 from ..errors import FieldError, InvalidInput
 from ..services import feedback
 from ..services.feedback import ComplaintView, Metrics
-from ..store.feedback import ComplaintEvent, ResponseView
+from ..store.feedback import COMPLAINT_ORDER, RESPONSE_ORDER, ComplaintEvent, ResponseView
 from .auth import require
 from .context import SignedIn
 from .openapi import Documented, problems
+from .paging import DEFAULT_LIMIT, NEXT_PAGE, Cursor, Limit, answer, position
 
 # The days a period may name: every day the product can hold answers for, kept away from the calendar's
 # ends (a period runs to the midnight after its last day, which for 9999-12-31 has no date).
@@ -71,12 +72,23 @@ class ComplaintsController(Controller):
     tags = ["feedback"]
     guards = [require("admin", "manager")]
 
-    @get("/", summary="The complaint queue: soonest due first, overdue flagged", sync_to_thread=True, responses=problems(400, 401, 403))
+    @get(
+        "/", summary="The complaint queue: soonest due first, overdue flagged, a page at a time", sync_to_thread=True,
+        description=(
+            "By the time the answer is due, then ticket. At most `limit` complaints a page; when more follow, the `Link` "
+            "header names the next page (`rel=\"next\"`, the same query with `cursor` set)."
+        ),
+        response_headers=NEXT_PAGE, responses=problems(400, 401, 403),
+    )
     def index(
-        self, context: NamedDependency[SignedIn],
+        self, request: Request[Any, Any, Any], context: NamedDependency[SignedIn],
         include_closed: Annotated[bool, QueryParameter(name="all", description="resolved and closed ones too")] = False,
-    ) -> list[ComplaintView]:
-        return feedback.queue(context.database, context.user, context.now, include_closed=include_closed)
+        limit: Limit = DEFAULT_LIMIT,
+        cursor: Cursor = None,
+    ) -> Response[list[ComplaintView]]:
+        after = position(cursor, "complaints", COMPLAINT_ORDER)
+        rows = feedback.queue(context.database, context.user, context.now, include_closed=include_closed, after=after, limit=limit + 1)
+        return answer(request, rows, limit, "complaints", COMPLAINT_ORDER)
 
     @get(
         "/{ticket:str}", summary="One complaint with contact details and its history", sync_to_thread=True,
@@ -158,15 +170,24 @@ class ResponsesController(Controller):
     guards = [require("admin", "manager")]
 
     @get(
-        "/", summary="Survey responses, newest first, with contact details where the customer consented", sync_to_thread=True,
-        responses=problems(400, 401, 403, 422),
+        "/", summary="Survey responses, newest first, with contact details where the customer consented, a page at a time",
+        description=(
+            "Newest first: by the day in the store's time zone (`local_day`), and within a day the latest first. At most "
+            "`limit` responses a page; when more follow, the `Link` header names the next page (`rel=\"next\"`, the same "
+            "query with `cursor` set)."
+        ),
+        sync_to_thread=True, response_headers=NEXT_PAGE, responses=problems(400, 401, 403, 422),
     )
     def index(
         self,
+        request: Request[Any, Any, Any],
         context: NamedDependency[SignedIn],
         store: Annotated[str | None, QueryParameter(name="store")] = None,
         since: Annotated[dt.date | None, QueryParameter(name="from", description=f"first day, in each store's time zone, {_DAY_RANGE}")] = None,
-        limit: Annotated[int, QueryParameter(name="limit", ge=1, le=1000)] = 200,
-    ) -> list[ResponseView]:
+        limit: Limit = DEFAULT_LIMIT,
+        cursor: Cursor = None,
+    ) -> Response[list[ResponseView]]:
         _check_period(**{"from": since})
-        return feedback.list_responses(context.database, context.user, store_id=store, since=since, limit=limit)
+        after = position(cursor, "responses", RESPONSE_ORDER)
+        rows = feedback.list_responses(context.database, context.user, store_id=store, since=since, after=after, limit=limit + 1)
+        return answer(request, rows, limit, "responses", RESPONSE_ORDER)

@@ -7,7 +7,8 @@ them, from the list below:
 
     @get("/{visit_id:str}", ..., responses=problems(401, 404))
 
-    400  a parameter or the body does not parse (Litestar's validation); `errors` names each place
+    400  a parameter or the body does not parse (Litestar's validation), or a list's cursor is not one it
+         gave (`http/paging.py`); `errors` names each place
     401  no device token, or an unknown, expired or revoked one (every signed-in route)
     403  the caller's role may not do this (routes whose guard leaves some role out)
     404  no such resource, or one the caller may not know of
@@ -20,7 +21,7 @@ What a `ResponseSpec` cannot say, an operation class says (`operation_class=`): 
 400 where nothing can fail to parse (`Documented`; the others extend it), that a route needs no token
 (`NoToken`: an explicit empty `security`), the headers of a 304 (`Revalidated`), the real media
 types of a download (`EvidenceFile`), a body that may be left out (`OptionalBody`). Headers of a
-success: `response_headers=headers({...})`.
+success: `response_headers=headers({...})` (a list's `Link` to its next page: `paging.NEXT_PAGE`).
 `StructSchemas` makes the schema of a msgspec Struct say what msgspec enforces and Litestar leaves out.
 
 Not for: behaviour. Nothing here changes what a route answers; tests/test_api_contract.py checks
@@ -49,7 +50,8 @@ if TYPE_CHECKING:
     from litestar.typing import FieldDefinition
 
 _MEANING = {
-    400: "The request does not parse: a parameter or the body breaks its schema. `errors` names each place.",
+    400: "The request does not parse: a parameter or the body breaks its schema, or a list's `cursor` is not one it gave. "
+    "`errors` names each place.",
     401: "No device token, or one that is unknown, expired or revoked: send `Authorization: Bearer <token>`.",
     403: "The caller's role may not do this.",
     404: "No such resource, or one the caller may not know of.",
@@ -70,19 +72,24 @@ def problems(*statuses: int) -> dict[int, ResponseSpec]:
     }
 
 
-def headers(described: Mapping[str, str]) -> list[ResponseHeader]:
-    """Headers the success response carries, name: description (documentation only: the handler sets them)."""
-    return [ResponseHeader(name=name, description=text, documentation_only=True, value="") for name, text in described.items()]
+def headers(described: Mapping[str, str], *, required: bool = True) -> list[ResponseHeader]:
+    """Headers the success response carries, name: description (documentation only: the handler sets them);
+    `required=False` for headers it carries only sometimes (a list's `Link`, absent on the last page)."""
+    return [
+        ResponseHeader(name=name, description=text, documentation_only=True, value="", required=required) for name, text in described.items()
+    ]
 
 
 NOT_MODIFIED = ResponseSpec(None, description="Not Modified: the If-None-Match tag is current; the phone keeps its copy.")
 
 _STRING = Schema(type=OpenAPIType.STRING)
-_RETRY_AFTER = {"Retry-After": OpenAPIHeader(schema=Schema(type=OpenAPIType.INTEGER, minimum=1), description="Seconds to wait.")}
+_RETRY_AFTER = {
+    "Retry-After": OpenAPIHeader(schema=Schema(type=OpenAPIType.INTEGER, minimum=1), description="Seconds to wait.", required=True)
+}
 _REVALIDATED = {
-    "ETag": OpenAPIHeader(schema=_STRING, description="The checklist version's tag, as in the 200 answer."),
-    "Cache-Control": OpenAPIHeader(schema=_STRING, description="As in the 200 answer."),
-    "Vary": OpenAPIHeader(schema=_STRING, description="As in the 200 answer."),
+    "ETag": OpenAPIHeader(schema=_STRING, description="The checklist version's tag, as in the 200 answer.", required=True),
+    "Cache-Control": OpenAPIHeader(schema=_STRING, description="As in the 200 answer.", required=True),
+    "Vary": OpenAPIHeader(schema=_STRING, description="As in the 200 answer.", required=True),
 }
 
 

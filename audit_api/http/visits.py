@@ -8,10 +8,10 @@ visits; an upcoming visit is hidden from everyone but the admin, its assigner an
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from typing import Annotated, Any
 
 import msgspec
-from litestar import Controller, Response, get, post
+from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, HeaderParameter, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_304_NOT_MODIFIED
@@ -21,9 +21,11 @@ from ..domain.checklist_view import ChecklistView, checklist_view
 from ..domain.visits import Decision, State
 from ..services import visits
 from ..services.visits import Assignment, LatestAudit, VisitDetail, VisitHistory, VisitView
+from ..store.visits import VISIT_ORDER
 from .auth import require
 from .context import AcceptLanguage, Lang, SignedIn, language_for
 from .openapi import NOT_MODIFIED, Documented, Revalidated, headers, problems
+from .paging import DEFAULT_LIMIT, NEXT_PAGE, Cursor, Limit, answer, position
 
 IfNoneMatch = Annotated[str | None, HeaderParameter(name="If-None-Match")]
 CHECKLIST_MAX_AGE = 7 * 24 * 3600  # a visit's checklist version never changes: phones may keep it for days
@@ -56,13 +58,25 @@ class VisitsController(Controller):
         assignment = msgspec.convert(data, Assignment, from_attributes=True)
         return visits.assign_visit(context.database, context.book, context.user, assignment, context.now)
 
-    @get("/", summary="The visits I may see (an auditor: their own)", sync_to_thread=True, responses=problems(400, 401))
+    @get(
+        "/", summary="The visits I may see (an auditor: their own), a page at a time", sync_to_thread=True,
+        description=(
+            "By the window's first day, then id. At most `limit` visits a page; when more follow, the `Link` header "
+            "names the next page (`rel=\"next\"`, the same query with `cursor` set)."
+        ),
+        response_headers=NEXT_PAGE, responses=problems(400, 401),
+    )
     def index(
         self,
+        request: Request[Any, Any, Any],
         context: NamedDependency[SignedIn],
         visit_state: Annotated[State | None, QueryParameter(name="state", description="only visits in this state")] = None,
-    ) -> list[VisitView]:
-        return visits.list_visits(context.database, context.book, context.user, visit_state)
+        limit: Limit = DEFAULT_LIMIT,
+        cursor: Cursor = None,
+    ) -> Response[list[VisitView]]:
+        after = position(cursor, "visits", VISIT_ORDER)
+        rows = visits.list_visits(context.database, context.book, context.user, visit_state, after=after, limit=limit + 1)
+        return answer(request, rows, limit, "visits", VISIT_ORDER)
 
     @get(
         "/{visit_id:str}", summary="A visit with its latest score, flags and completeness", sync_to_thread=True,

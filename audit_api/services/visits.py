@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Sequence
 from concurrent.futures import Future
 
 import msgspec
@@ -188,8 +189,13 @@ def own_visit(database: Database, user: User, visit_id: str) -> Visit:
     return visit
 
 
-def list_visits(database: Database, book: Book, user: User, state: str | None = None) -> list[VisitView]:
-    visits = store.list_visits(database.read(), access.visits(user), None if state is None else [state])
+def list_visits(
+    database: Database, book: Book, user: User, state: str | None = None, *, after: Sequence[object] | None = None,
+    limit: int | None = None,
+) -> list[VisitView]:
+    """The visits `user` may see (in `state`), in the list's order (`store.VISIT_ORDER`): after the sort key
+    `after` (None: from the first), at most `limit` (None: all)."""
+    visits = store.list_visits(database.read(), access.visits(user), None if state is None else [state], after=after, limit=limit)
     return [view(visit, user, book.chain.visits) for visit in visits]
 
 

@@ -9,13 +9,14 @@ the values it is handed. Every function runs on the connection it is given; rows
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, Literal
 
 import msgspec
 import sqlite_utils
 
 from ..domain.complaints import State
+from .pages import Order, page
 from .scope import Scope, column_in
 from .times import Day, Timestamp
 
@@ -99,6 +100,7 @@ class ComplaintEvent(msgspec.Struct, frozen=True, kw_only=True):
 
 class ResponseView(msgspec.Struct, frozen=True, kw_only=True):
     id: int
+    local_day: Day  # the day it was made in the store's time zone: what `from` and the order read
     store_id: str
     touchpoint_id: str
     language: str
@@ -212,17 +214,27 @@ def insert_dimension_answers(db: sqlite_utils.Database, response_id: int, respon
     )
 
 
-def list_responses(db: sqlite_utils.Database, scope: Scope, *, since: dt.date | None, limit: int) -> list[ResponseView]:
-    """Newest first, within `scope` (on survey_responses' columns), made on or after the store-local day `since`."""
-    sql, args = scope.where(
-        "SELECT r.id, r.store_id, r.touchpoint_id, r.language, r.survey_id, r.survey_version, r.answers, r.created_at, r.suspect, "
-        "c.name AS contact_name, c.email AS contact_email, c.phone AS contact_phone "
+# Survey responses newest first: by store-local day, and within a day the latest first. Served, after the
+# scope's equalities, by the indexes of migration m009, which also find the days from `from` on.
+RESPONSE_ORDER = Order(("r.local_day", "r.id"), descending=True)
+
+
+def list_responses(
+    db: sqlite_utils.Database, scope: Scope, *, since: dt.date | None, after: Sequence[object] | None = None, limit: int | None
+) -> list[ResponseView]:
+    """Within `scope` (on survey_responses' columns), made on or after the store-local day `since`, in
+    `RESPONSE_ORDER`, after the sort key `after`, at most `limit`."""
+    select = (
+        "SELECT r.id AS id, r.local_day AS local_day, r.store_id, r.touchpoint_id, r.language, r.survey_id, r.survey_version, "
+        "r.answers, r.created_at, r.suspect, c.name AS contact_name, c.email AS contact_email, c.phone AS contact_phone "
         "FROM survey_responses r LEFT JOIN survey_contacts c ON c.response_id = r.id WHERE 1 = 1"
     )
+    args: list[object] = []
     if since:
-        sql, args = sql + " AND r.local_day >= ?", [*args, since.isoformat()]
+        select, args = select + " AND r.local_day >= ?", [since.isoformat()]
+    sql, args = page(select, args, scope, RESPONSE_ORDER, after=after, limit=limit)
     views = []
-    for row in db.query(sql + " ORDER BY r.id DESC LIMIT ?", [*args, limit]):
+    for row in db.query(sql, args):
         contact = row.pop("contact_name"), row.pop("contact_email"), row.pop("contact_phone")
         views.append(
             msgspec.convert(
@@ -363,11 +375,19 @@ def complaint_contact(db: sqlite_utils.Database, ticket: str) -> ContactDetails 
     return None if row is None else msgspec.convert(row, ContactDetails)
 
 
-def list_complaints(db: sqlite_utils.Database, scope: Scope, states: list[str] | None) -> list[Complaint]:
-    sql, args = scope.where(f"SELECT {_COMPLAINT_COLUMNS} FROM complaints WHERE 1 = 1")
+# The complaint queue's order: soonest due first, then by ticket. Served, after the scope's and the states'
+# equalities (one arm a state), by the indexes of migration m009.
+COMPLAINT_ORDER = Order(("respond_by", "ticket"))
+
+
+def list_complaints(
+    db: sqlite_utils.Database, scope: Scope, states: list[str] | None, *, after: Sequence[object] | None = None, limit: int | None = None
+) -> list[Complaint]:
+    """The complaints within `scope` (and `states`) in `COMPLAINT_ORDER`, after the sort key `after`, at most `limit`."""
     if states is not None:
-        sql, args = column_in("state", states).where(sql, args)
-    return [msgspec.convert(row, Complaint) for row in db.query(sql + " ORDER BY respond_by, ticket", args)]
+        scope = scope.both(column_in("state", states))
+    sql, args = page(f"SELECT {_COMPLAINT_COLUMNS} FROM complaints WHERE 1 = 1", [], scope, COMPLAINT_ORDER, after=after, limit=limit)
+    return [msgspec.convert(row, Complaint) for row in db.query(sql, args)]
 
 
 def change_complaint(db: sqlite_utils.Database, ticket: str, expected_state: str, change: ComplaintChange) -> bool:
@@ -410,37 +430,53 @@ def public_steps(db: sqlite_utils.Database, ticket: str) -> list[PublicStep]:
 
 
 # --- the privacy purge ------------------------------------------------------------------------
+# The purge works in batches, each its own transaction. A row leaves the partial index of rows to purge
+# (`purged_at IS NULL`, m008) in the transaction that purges it, so each batch reads the next rows from
+# the start of that index, and a second run, or one after an interruption, finds only what is left.
 
 
-def forget_addresses(db: sqlite_utils.Database, before: str) -> int:
-    """Drop the (keyed hashes of) network addresses of answers made before `before`."""
-    return db.execute("UPDATE survey_responses SET address_key = NULL WHERE created_at < ? AND address_key IS NOT NULL", [before]).rowcount
-
-
-def delete_survey_contacts(db: sqlite_utils.Database, before: str) -> int:
-    return db.execute(
-        "DELETE FROM survey_contacts WHERE response_id IN (SELECT id FROM survey_responses WHERE created_at < ?)", [before]
-    ).rowcount
-
-
-def responses_before(db: sqlite_utils.Database, before: str) -> list[tuple[int, dict[str, Any]]]:
-    """(id, answers) of every response made before `before`."""
-    rows = db.query("SELECT id, answers FROM survey_responses WHERE created_at < ?", [before])
+def responses_to_purge(db: sqlite_utils.Database, before: str, limit: int) -> list[tuple[int, dict[str, Any]]]:
+    """(id, answers) of at most `limit` responses made before `before` that no purge has been through, oldest first."""
+    rows = db.query(
+        "SELECT id, answers FROM survey_responses WHERE purged_at IS NULL AND created_at < ? ORDER BY created_at LIMIT ?",
+        [before, limit],
+    )
     return [(int(row["id"]), msgspec.json.decode(row["answers"])) for row in rows]
 
 
-def set_answers(db: sqlite_utils.Database, response_id: int, answers: dict[str, Any]) -> None:
-    db.execute("UPDATE survey_responses SET answers = ? WHERE id = ?", [msgspec.json.encode(answers).decode(), response_id])
+def set_answers(db: sqlite_utils.Database, answers: Mapping[int, dict[str, Any]]) -> None:
+    """Replace the answers of these responses (by id)."""
+    db.conn.executemany(
+        "UPDATE survey_responses SET answers = ? WHERE id = ?",
+        [(msgspec.json.encode(kept).decode(), response_id) for response_id, kept in answers.items()],
+    )
 
 
-def delete_complaint_contacts(db: sqlite_utils.Database, before: str) -> int:
-    return db.execute(
-        "DELETE FROM complaint_contacts WHERE ticket IN (SELECT ticket FROM complaints WHERE received_at < ?)", [before]
-    ).rowcount
+def purge_responses(db: sqlite_utils.Database, ids: list[int], stamp: str) -> int:
+    """Delete these responses' contact details, drop (the keyed hash of) their network address and
+    mark them purged; returns how many contact details there were."""
+    listed = msgspec.json.encode(ids).decode()
+    contacts = db.execute("DELETE FROM survey_contacts WHERE response_id IN (SELECT value FROM json_each(?))", [listed]).rowcount
+    db.execute(
+        "UPDATE survey_responses SET address_key = NULL, purged_at = ? WHERE id IN (SELECT value FROM json_each(?))", [stamp, listed]
+    )
+    return contacts
 
 
-def blank_complaint_texts(db: sqlite_utils.Database, before: str, stamp: str) -> int:
-    """The customer's account and the reply written to them: free text that may name the customer."""
-    return db.execute(
-        "UPDATE complaints SET what = '', reply = '', purged_at = ? WHERE received_at < ? AND purged_at IS NULL", [stamp, before]
-    ).rowcount
+def complaints_to_purge(db: sqlite_utils.Database, before: str, limit: int) -> list[str]:
+    """Tickets of at most `limit` complaints received before `before` whose texts are still there, oldest first."""
+    rows = db.query(
+        "SELECT ticket FROM complaints WHERE purged_at IS NULL AND received_at < ? ORDER BY received_at LIMIT ?", [before, limit]
+    )
+    return [row["ticket"] for row in rows]
+
+
+def purge_complaints(db: sqlite_utils.Database, tickets: list[str], stamp: str) -> int:
+    """Delete these complaints' contact details and blank the customer's account and the reply written
+    to them (free text that may name the customer); returns how many contact details there were."""
+    listed = msgspec.json.encode(tickets).decode()
+    contacts = db.execute("DELETE FROM complaint_contacts WHERE ticket IN (SELECT value FROM json_each(?))", [listed]).rowcount
+    db.execute(
+        "UPDATE complaints SET what = '', reply = '', purged_at = ? WHERE ticket IN (SELECT value FROM json_each(?))", [stamp, listed]
+    )
+    return contacts

@@ -343,3 +343,44 @@ def m007_complaint_replies(db: sqlite_utils.Database) -> None:
     db.execute(
         "ALTER TABLE complaint_events ADD COLUMN kind TEXT NOT NULL DEFAULT 'transition' CHECK (kind IN ('transition', 'reply'))"
     )
+
+
+@migrations()
+def m008_purge_in_batches(db: sqlite_utils.Database) -> None:
+    # The privacy purge works in short transactions and skips what it has done: a response it has been
+    # through gets `purged_at`, as complaints already do, and each table has an index of the rows still
+    # to purge, by age, so a batch reads the oldest of them without scanning what is done. Responses so
+    # far have none: the first purge after this step goes through the old ones once more.
+    db.execute("ALTER TABLE survey_responses ADD COLUMN purged_at TEXT")
+    db.execute("CREATE INDEX survey_responses_to_purge ON survey_responses (created_at) WHERE purged_at IS NULL")
+    db.execute("CREATE INDEX complaints_to_purge ON complaints (received_at) WHERE purged_at IS NULL")
+
+
+@migrations()
+def m009_list_pages(db: sqlite_utils.Database) -> None:
+    # Every list is read a page at a time in its order (`store/pages.py`): each index below has a list's
+    # equalities first (the reader's scope, one arm a store, an assigner or an auditor; the state filter)
+    # and the list's order next, ending in its unique column, so a page reads only its own rows and never
+    # sorts. Indexes that are a prefix of a new one go; the new one keeps the name where it replaces one.
+    _run(
+        db,
+        """
+        CREATE INDEX visits_window ON visits (window_start, id);
+        CREATE INDEX visits_state_window ON visits (state, window_start, id);
+        CREATE INDEX visits_auditor_window ON visits (auditor_id, window_start, id);
+        DROP INDEX visits_auditor;
+        CREATE INDEX visits_auditor ON visits (auditor_id, state, window_start, id);
+        DROP INDEX visits_assigned_by;
+        CREATE INDEX visits_assigned_by ON visits (assigned_by, state, window_start, id);
+        CREATE INDEX visits_store_window ON visits (store_id, window_start, id);
+        DROP INDEX visits_store;
+        CREATE INDEX visits_store ON visits (store_id, state, window_start, id);
+        CREATE INDEX complaints_due ON complaints (respond_by, ticket);
+        CREATE INDEX complaints_state_due ON complaints (state, respond_by, ticket);
+        CREATE INDEX complaints_store_due ON complaints (store_id, respond_by, ticket);
+        DROP INDEX complaints_queue;
+        CREATE INDEX complaints_queue ON complaints (store_id, state, respond_by, ticket);
+        CREATE INDEX survey_responses_day ON survey_responses (local_day);
+        CREATE INDEX survey_responses_store_day ON survey_responses (store_id, local_day);
+        """,
+    )
