@@ -115,18 +115,16 @@ export async function visitScreen(main, id) {
   const zone = store?.timezone || Intl.DateTimeFormat().resolvedOptions().timeZone;
   const sentHere = entry?.state === "sent" ? entry : null;
   const waiting = entry && entry.state !== "sent" ? entry : null;
-  // Once sent, the visit is submitted even if the list on the phone is older.
-  const state = sentHere && OPEN.has(visit.state) && Date.parse(sentHere.sent_at) > Date.parse(visit.updated_at) ? "submitted" : visit.state;
-  const shown = { ...visit, state };
+  const { state } = visit; // a sent audit marks the phone's copy of its visit submitted (outbox.js)
   const reviewed = ["approved", "rejected", "returned", "submitted"].includes(state);
   const history = reviewed ? await api.history(id) : null;
   const latest = reviewed && !waiting ? await api.latestAudit(id) : null;
   const result = latest?.result && (!sentHere?.result || latest.result.revision >= sentHere.result.revision) ? latest.result : sentHere?.result;
   const address = store && [store.address, store.city].filter(Boolean).join(", ");
   const work = [];
-  if (waiting) work.push(entryView(waiting, checklist, shown));
+  if (waiting) work.push(entryView(waiting, checklist, visit));
   else if (OPEN.has(state) && checklist) {
-    if (state === "returned") work.push(outcome(shown, history, zone));
+    if (state === "returned") work.push(outcome(visit, history, zone));
     if (draft) {
       work.push(h("p", {}, h("a", { class: "button", href: visitLink(id, "/stage/1") }, t("Continue")), " ",
         h("a", { class: "button secondary", href: visitLink(id, "/finish") }, t("Check and send"))));
@@ -147,7 +145,7 @@ export async function visitScreen(main, id) {
   }
   if (!OPEN.has(state) || (state !== "returned" && result && !waiting)) {
     if (result) work.push(resultView(result, checklist, zone));
-    work.push(outcome(shown, history, zone));
+    work.push(outcome(visit, history, zone));
   }
   show(main,
     h("p", {}, h("a", { href: "#/" }, t("Back to my visits"))),
@@ -156,7 +154,7 @@ export async function visitScreen(main, id) {
       address && [h("dt", {}, t("Address")), h("dd", {}, address)],
       h("dt", {}, t("State")), h("dd", {}, stateName(state)),
       h("dt", {}, t("Visit window")), h("dd", {}, days(visit.window_start, visit.window_end),
-        ended(shown, store) && h("span", { class: "late" }, " ", t("The visit window has ended."))),
+        ended(visit, store) && h("span", { class: "late" }, " ", t("The visit window has ended."))),
     ),
     store?.timezone && h("p", { class: "muted" }, t("Dates are in the store's time zone (%(timezone)s).", { timezone: zoneName(store.timezone) })),
     work,
