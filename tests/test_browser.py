@@ -150,6 +150,8 @@ def test_survey_then_complaint_on_a_phone(server: str, loaded: Database, phone) 
     assert re.fullmatch(r"C-[0-9A-Z]{4}-[0-9A-Z]{4}", ticket)
     shot(page, "6-ticket")
     page.get_by_role("link", name="Follow your complaint").click()
+    page.wait_for_url(f"**/complaint/status/{ticket}*")  # content() while the page is still changing is empty
+    page.wait_for_load_state()
     assert ticket in page.content() and "Received" in page.content()
     assert serious_violations(page) == []
     shot(page, "7-status")
