@@ -13,7 +13,8 @@ and only those who may plan see an auditor's name or login; a store's managers s
 
 from __future__ import annotations
 
-from ..book.models import VisitRules
+from ..book.base import Text
+from ..book.models import Book, VisitRules
 from ..domain.visits import UPCOMING
 from ..store.accounts import User
 from ..store.scope import EVERYTHING, NOTHING, Scope, column_in
@@ -61,3 +62,25 @@ def sees_auditor(user: User, rules: VisitRules, auditor_id: int) -> bool:
 def may_review(user: User, visit: Visit) -> bool:
     """Managers of the visit's store and admins review; nobody reviews an audit of their own."""
     return user.role in ("admin", "manager") and covers(user, visit.store_id) and visit.auditor_id != user.id
+
+
+def report_stores(user: User, book: Book, *, store: str | None = None, city: str | None = None, country: str | None = None) -> Scope:
+    """The stores a report, dashboard or export reads (column `store_id`): those `user` covers, narrowed to
+    one store, a city (any of its names, in any language, case aside) or a country (ISO code), each filter
+    given. No filter: the reader's whole scope (the chain, for an admin). A filter naming nothing the
+    reader covers reads nothing, as if the store did not exist."""
+    if store is None and city is None and country is None:
+        return stores(user)
+    wanted = city.casefold() if city is not None else None
+    chosen = [
+        s.id for s in book.stores
+        if (store is None or s.id == store)
+        and (country is None or s.country == country.upper())
+        and (wanted is None or wanted in {name.casefold() for name in _names(s.city)})
+        and covers(user, s.id)
+    ]
+    return column_in("store_id", chosen)
+
+
+def _names(text: Text) -> list[str]:
+    return [text] if isinstance(text, str) else list(text.values())

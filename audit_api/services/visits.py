@@ -26,6 +26,7 @@ import sqlite_utils
 
 from ..book.models import Book, Checklist, VisitRules
 from ..domain.audits import AuditSubmission, Flag, check_submission, missing_evidence, proof_of_visit_flags
+from ..domain.hours import day_start
 from ..domain.media import ACCEPTED, sniff
 from ..domain.scoring import Score, score
 from ..domain.visits import DECIDED, OPEN_FOR_SUBMISSION, REVIEWABLE, STARTABLE, TAKES_EVIDENCE, Decision, State, needs_comment
@@ -288,6 +289,7 @@ def submit_audit(
     result_score = score(checklist, audit.answers)
     store_doc = book.stores_by_id.get(visit.store_id)
     flags = proof_of_visit_flags(store_doc, audit, now) if store_doc else []
+    local_day = day_start(store_doc, audit.started_at).date() if store_doc else audit.started_at.astimezone(dt.UTC).date()
     stamp = now.isoformat()
 
     def write(db: sqlite_utils.Database) -> tuple[AuditResult, bool]:
@@ -302,7 +304,7 @@ def submit_audit(
             audit_id=audit_id, visit_id=visit.id, revision=revision, checklist_id=visit.checklist_id,
             checklist_version=visit.checklist_version, score=result_score, flags=flags, submitted_at=stamp,
         )
-        store.insert_audit(db, audit_id, result, body, body_hash, user.id)
+        store.insert_audit(db, audit_id, result, body, body_hash, user.id, store_id=visit.store_id, local_day=local_day)
         store.change_state(db, visit.id, "submitted", OPEN_FOR_SUBMISSION, stamp)
         store.add_event(db, visit.id, user.id, "submitted" if revision == 1 else "resubmitted", stamp, revision=revision)
         return result, True

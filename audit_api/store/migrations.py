@@ -279,15 +279,7 @@ def m006_survey_local_days_and_dimensions(db: sqlite_utils.Database) -> None:
     db.execute("ALTER TABLE survey_responses ADD COLUMN local_day TEXT")
     db.execute("CREATE INDEX survey_responses_metrics ON survey_responses (store_id, touchpoint_id, local_day, suspect, nps, csat, ces)")
     # Answers so far: their store's time zone from the published store document (else its latest version).
-    zones: dict[str, str] = {}
-    for row in db.query(
-        "SELECT v.doc_id, v.body FROM book_versions v WHERE v.kind = 'store' AND v.version = COALESCE("
-        "(SELECT c.version FROM book_current c WHERE c.kind = 'store' AND c.doc_id = v.doc_id), "
-        "(SELECT MAX(w.version) FROM book_versions w WHERE w.kind = 'store' AND w.doc_id = v.doc_id))"
-    ):
-        timezone = json.loads(row["body"]).get("timezone")
-        if isinstance(timezone, str):
-            zones[row["doc_id"]] = timezone
+    zones = _store_zones(db)
     db.conn.create_function("m006_local_day", 2, functools.partial(_local_day, zones), deterministic=True)
     db.execute("UPDATE survey_responses SET local_day = m006_local_day(created_at, store_id)")
     # The answers of rating questions that measure a SERVQUAL dimension, one row each, written in the
@@ -314,6 +306,20 @@ def m006_survey_local_days_and_dimensions(db: sqlite_utils.Database) -> None:
             ON survey_dimension_answers (store_id, touchpoint_id, dimension, scale_min, scale_max, local_day, counted, value);
         """,
     )
+
+
+def _store_zones(db: sqlite_utils.Database) -> dict[str, str]:
+    """Each store's time zone, from its published document (else its latest version)."""
+    zones: dict[str, str] = {}
+    for row in db.query(
+        "SELECT v.doc_id, v.body FROM book_versions v WHERE v.kind = 'store' AND v.version = COALESCE("
+        "(SELECT c.version FROM book_current c WHERE c.kind = 'store' AND c.doc_id = v.doc_id), "
+        "(SELECT MAX(w.version) FROM book_versions w WHERE w.kind = 'store' AND w.doc_id = v.doc_id))"
+    ):
+        timezone = json.loads(row["body"]).get("timezone")
+        if isinstance(timezone, str):
+            zones[row["doc_id"]] = timezone
+    return zones
 
 
 def _local_day(zones: dict[str, str], created_at: str, store_id: str) -> str:
@@ -384,3 +390,19 @@ def m009_list_pages(db: sqlite_utils.Database) -> None:
         CREATE INDEX survey_responses_store_day ON survey_responses (store_id, local_day);
         """,
     )
+
+
+@migrations()
+def m010_audit_days(db: sqlite_utils.Database) -> None:
+    # Reports, the dashboard and exports read audits by store and by the day of the visit in the store's
+    # time zone (when the auditor started), as survey answers are read by `local_day`: both are copied onto
+    # each audit row when it is stored, so a period or a scope is an index range, never a decoded body.
+    # Audits so far: the visit's store, and their start in that store's zone as m006 worked days out.
+    db.execute("ALTER TABLE audits ADD COLUMN store_id TEXT NOT NULL DEFAULT ''")
+    db.execute("ALTER TABLE audits ADD COLUMN local_day TEXT NOT NULL DEFAULT ''")
+    db.execute("UPDATE audits SET store_id = (SELECT v.store_id FROM visits v WHERE v.id = audits.visit_id)")
+    zones = _store_zones(db)
+    db.conn.create_function("m010_local_day", 2, functools.partial(_local_day, zones), deterministic=True)
+    db.execute("UPDATE audits SET local_day = m010_local_day(json_extract(body, '$.started_at'), store_id)")
+    db.execute("CREATE INDEX audits_store_day ON audits (store_id, local_day)")
+    db.execute("CREATE INDEX audits_day ON audits (local_day)")

@@ -189,13 +189,15 @@ def latest_revision(db: sqlite_utils.Database, visit_id: str) -> int | None:
 
 
 def insert_audit(
-    db: sqlite_utils.Database, audit_id: str, result: AuditResult, body: bytes, body_hash: str, submitted_by: int
+    db: sqlite_utils.Database, audit_id: str, result: AuditResult, body: bytes, body_hash: str, submitted_by: int, *,
+    store_id: str, local_day: dt.date,
 ) -> None:
+    """Store a submission; `local_day` is the day of the visit in the store's time zone (what reports read)."""
     db.execute(
-        "INSERT INTO audits (id, visit_id, revision, body_hash, body, result, submitted_by, submitted_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO audits (id, visit_id, revision, body_hash, body, result, submitted_by, submitted_at, store_id, local_day) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [audit_id, result.visit_id, result.revision, body_hash, body.decode(), msgspec.json.encode(result).decode(),
-         submitted_by, result.submitted_at],
+         submitted_by, result.submitted_at, store_id, local_day.isoformat()],
     )
 
 
