@@ -8,7 +8,8 @@ from collections.abc import Iterator
 import msgspec
 
 from audit_api.book import Book
-from audit_api.store import Database, accounts, visits
+from audit_api.services import accounts, visits
+from audit_api.store import Database
 
 
 def _answers(book: Book) -> list[dict]:
@@ -26,7 +27,7 @@ def _answers(book: Book) -> list[dict]:
 
 
 def _body(visit_id: str, answers: list[dict]) -> bytes:
-    start = dt.datetime(2026, 11, 24, 9, 0, tzinfo=dt.UTC)
+    start = dt.datetime.now(dt.UTC).replace(microsecond=0) - dt.timedelta(hours=1)
     return msgspec.json.encode(
         {
             "visit_id": visit_id,
@@ -46,10 +47,10 @@ def prepare_submissions(database: Database, book: Book, count: int) -> tuple[str
     code = accounts.start_enrolment(database, auditor).code
     token = accounts.redeem_enrolment(database, code, "bench").token
     assignment = visits.Assignment(
-        store_id="sarajevo-ferhadija", checklist_id="in-store-visit", auditor=auditor,
-        window_start=dt.date(2026, 11, 23), window_end=dt.date(2026, 11, 30), scenario="Benchmark visit.",
+        store_id="sarajevo-ferhadija", checklist_id="in-store-visit", auditor=auditor.name,
+        window_start=dt.date.today() - dt.timedelta(days=1), window_end=dt.date.today() + dt.timedelta(days=6), scenario="Benchmark visit.",
     )
-    return token, visits.create_visits(database, book, [assignment] * count, admin)
+    return token, visits.assign_visits(database, book, admin, [assignment] * count)
 
 
 def submission_bodies(book: Book, visit_ids: list[str]) -> Iterator[bytes]:
