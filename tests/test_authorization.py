@@ -27,13 +27,14 @@ from PIL import Image
 
 from audit_api.domain.forms import ComplaintForm
 from audit_api.domain.links import link_token
-from audit_api.services import accounts, feedback, visits
+from audit_api.services import accounts, actions, feedback, visits
 from audit_api.store import Database
 from audit_api.store.blobs import BlobStore
 from audit_api.store.secret import instance_secret
 
 from .audit_helpers import BOOK, assign, audit_body, submitted
 from .conftest import NOON_TUESDAY, STORE_X, Actor, Snapshots, make_client, snapshot
+from .test_actions import approved, image
 
 ACTORS = ["anonymous", "auditor_a", "auditor_b", "manager_x", "manager_y", "admin"]
 
@@ -51,12 +52,15 @@ def world(database: Database, actors: dict[str, Actor]) -> dict[str, str]:
     blobs = BlobStore(database.path.parent / "evidence")
     digest = visits.upload_evidence(database, blobs, a, done.id, "", png(), "shelf.png", limit=1 << 20)[0].sha256
     token_b = accounts.list_tokens(database, actors["auditor_b"].user)[0].id
+    acted = approved(database, a, admin)  # an approved visit with a failed item: one corrective action for store X's managers
+    action = actions.list_actions(database, BOOK, admin)[0].id
+    action_sha = actions.upload_photo(database, blobs, admin, action, image(), "fixed.png", limit=1 << 20)[0].sha256
     complaint = ComplaintForm(store_id=STORE_X, happened_on=dt.date(2026, 11, 20), what="Rude at the till.", desired="apology", contact=None)
     ticket = feedback.file_complaint(database, BOOK, complaint, "en", NOON_TUESDAY)
     link = link_token(instance_secret(database.path), STORE_X, "checkout")
     return {
         "upcoming": upcoming.id, "submitted": done.id, "sha": digest, "token_b": token_b, "store": STORE_X,
-        "name": "auditor-b", "ticket": ticket, "link": link,
+        "name": "auditor-b", "ticket": ticket, "link": link, "approved": acted, "action": action, "action_sha": action_sha,
     }
 
 
@@ -67,6 +71,16 @@ def _new_user() -> dict:
 def _visit() -> dict:
     return {"json": {"store_id": STORE_X, "checklist_id": "phone-call", "auditor": "auditor-b",
                      "window_start": "2026-12-01", "window_end": "2026-12-05", "scenario": "Ask for a call-back."}}
+
+
+def _wave() -> dict:
+    return {"json": {"store_ids": [STORE_X], "checklist_id": "phone-call", "auditors": ["auditor-b"],
+                     "window_start": "2026-12-01", "window_end": "2026-12-05", "scenario": "Ask for a call-back."}}
+
+
+def _visit_csv() -> dict:
+    csv = f"store_id,checklist_id,auditor,window_start,window_end,scenario\n{STORE_X},phone-call,auditor-b,2026-12-01,2026-12-05,Ask.\n"
+    return {"content": csv.encode()}
 
 
 def _device(database: Database) -> dict:
@@ -92,6 +106,13 @@ MATRIX: list[tuple[str, str, Body | None, tuple[int, ...]]] = [
     ("GET", "/api/v1/me/tokens", None, (401, 200, 200, 200, 200, 200)),
     ("DELETE", "/api/v1/tokens/{token_b}", None, (401, 404, 204, 404, 404, 204)),
     ("POST", "/api/v1/visits", lambda db, w: _visit(), (401, 403, 403, 403, 403, 201)),
+    # Planning (tests/test_planning.py): admins and area managers; the upcoming visit is hidden from the store's managers (404).
+    ("POST", "/api/v1/visit-waves", lambda db, w: _wave(), (401, 403, 403, 403, 403, 201)),
+    ("POST", "/api/v1/visit-imports", lambda db, w: _visit_csv(), (401, 403, 403, 403, 403, 201)),
+    ("POST", "/api/v1/visits/{upcoming}/cancel", lambda db, w: {"json": {"reason": "The store closes for works."}}, (401, 403, 403, 404, 404, 200)),
+    ("POST", "/api/v1/visits/{upcoming}/reassign", lambda db, w: {"json": {"auditor": "auditor-b"}}, (401, 403, 403, 404, 404, 200)),
+    ("GET", "/api/v1/users/{name}/exclusions", None, (401, 403, 403, 403, 403, 200)),
+    ("PUT", "/api/v1/users/{name}/exclusions", lambda db, w: {"json": {"stores": [STORE_X]}}, (401, 403, 403, 403, 403, 200)),
     ("GET", "/api/v1/visits", None, (401, 200, 200, 200, 200, 200)),
     ("GET", "/api/v1/visits/{upcoming}", None, (401, 200, 404, 404, 404, 200)),
     ("GET", "/api/v1/visits/{submitted}", None, (401, 200, 404, 200, 404, 200)),
@@ -118,6 +139,17 @@ MATRIX: list[tuple[str, str, Body | None, tuple[int, ...]]] = [
     ("PUT", "/api/v1/complaints/{ticket}/reply", lambda db, w: {"json": {"reply": "Sorry."}}, (401, 403, 403, 409, 404, 409)),
     ("GET", "/api/v1/metrics", None, (401, 403, 403, 200, 200, 200)),
     ("GET", "/api/v1/responses", None, (401, 403, 403, 200, 200, 200)),
+    ("GET", "/api/v1/dashboard", None, (401, 403, 403, 200, 200, 200)),
+    # Corrective actions (tests/test_actions.py): the store's managers and admins; another store's manager 404.
+    ("GET", "/api/v1/actions", None, (401, 403, 403, 200, 200, 200)),
+    ("GET", "/api/v1/actions/{action}", None, (401, 403, 403, 200, 404, 200)),
+    ("POST", "/api/v1/actions/{action}/photo", lambda db, w: {"files": {"file": ("after.png", png(), "image/png")}}, (401, 403, 403, 201, 404, 201)),
+    ("GET", "/api/v1/actions/{action}/photo/{action_sha}", None, (401, 403, 403, 200, 404, 200)),
+    ("POST", "/api/v1/actions/{action}/close", lambda db, w: {"json": {"note": "Retrained the team."}}, (401, 403, 403, 200, 404, 200)),
+    # Exports: managers get their stores' rows (manager Y: the header only), admins all; see test_export.py.
+    ("GET", "/api/v1/exports/audits", None, (401, 403, 403, 200, 200, 200)),
+    ("GET", "/api/v1/exports/responses", lambda db, w: {"params": {"format": "jsonl"}}, (401, 403, 403, 200, 200, 200)),
+    ("GET", "/api/v1/exports/complaints", None, (401, 403, 403, 200, 200, 200)),
     # The auditors' app: static and public (its data needs the token); the QR code's /enrol hands the code to it.
     ("GET", "/enrol", lambda db, w: {"params": {"code": "a-one-time-code"}, "follow_redirects": False}, (303, 303, 303, 303, 303, 303)),
     ("GET", "/app", None, (200, 200, 200, 200, 200, 200)),
@@ -218,5 +250,6 @@ def test_lists_show_only_what_each_caller_may_see(loaded: Database, actors: dict
     with make_client(loaded) as client:
         for name in ACTORS[1:]:
             seen[name] = {v["id"] for v in client.get("/api/v1/visits", headers=actors[name].headers).json()}
-    both = {ids["upcoming"], ids["submitted"]}
-    assert seen == {"auditor_a": both, "auditor_b": set(), "manager_x": {ids["submitted"]}, "manager_y": set(), "admin": both}
+    both = {ids["upcoming"], ids["submitted"], ids["approved"]}
+    store_x = {ids["submitted"], ids["approved"]}
+    assert seen == {"auditor_a": both, "auditor_b": set(), "manager_x": store_x, "manager_y": set(), "admin": both}

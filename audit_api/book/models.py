@@ -211,6 +211,11 @@ class Checklist(Base, frozen=True, kw_only=True):
     channel: Channel
     reviewed: dt.date
     critical_cap: CriticalCap = "zero"
+    action_days: Annotated[
+        int,
+        Meta(ge=1, le=365, description="days a store has to act on each failed item of an approved audit: a corrective action "
+             "is due at the end of the store's local day this many days after the approval"),
+    ] = 14
     stages: Annotated[list[Stage], Meta(min_length=1)]
 
 

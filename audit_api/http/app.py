@@ -28,12 +28,14 @@ from ..store import Database, pending
 from ..store.blobs import BlobStore
 from ..store.secret import instance_secret
 from .accounts import AccountsController, DevicesController
+from .actions import ActionPhotosController, ActionsController
 from .auditor_app import AuditorApp
 from .audits import AuditsController
 from .auth import TokenAuthMiddleware
 from .book_cache import BookCache
 from .context import Context, SignedIn
 from .evidence import MULTIPART_OVERHEAD, EvidenceController
+from .exports import ExportsController
 from .feedback_api import ComplaintsController, MetricsController, ResponsesController
 from .health import healthz
 from .limits import RateLimit, RateLimitMiddleware
@@ -42,10 +44,11 @@ from .pages import FeedbackPages
 from .problems import EXCEPTION_HANDLERS
 from .public import PublicController
 from .report import ReportController
+from .reports import DashboardController
 from .schema_ui import SwaggerUI
 from .security import SecurityHeaders
 from .site_files import site_router
-from .visits import VisitsController
+from .visits import PlanningController, VisitsController
 
 
 def _utcnow() -> dt.datetime:
@@ -103,12 +106,16 @@ def create_app(
         path="/",
         route_handlers=[
             AccountsController,
+            ActionsController,
             VisitsController,
+            PlanningController,
             AuditsController,
             ReportController,
             ComplaintsController,
             MetricsController,
             ResponsesController,
+            ExportsController,
+            DashboardController,
         ],
         middleware=[token_auth],
         dependencies=signed_in_context,
@@ -116,7 +123,7 @@ def create_app(
     )
     uploads = Router(
         path="/",
-        route_handlers=[EvidenceController],
+        route_handlers=[EvidenceController, ActionPhotosController],
         middleware=[token_auth],
         dependencies=signed_in_context,
         security=[{"device_token": []}],

@@ -1,4 +1,5 @@
-"""Visits for auditors' phones and their managers: assign, list, download the checklist, review, history.
+"""Visits for auditors' phones and their managers: assign, list, download the checklist, review, history;
+and planning (`PlanningController`): waves, a CSV import, cancel, reassign, auditors' exclusions.
 
 Roles: managers (of the store) and admins assign and review; an auditor sees and works only their own
 visits; an upcoming visit is hidden from everyone but the admin, its assigner and its auditor
@@ -8,24 +9,29 @@ visits; an upcoming visit is hidden from everyone but the admin, its assigner an
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 import msgspec
-from litestar import Controller, Request, Response, get, post
+from litestar import Controller, Request, Response, get, post, put
 from litestar.di import NamedDependency
+from litestar.openapi.spec import OpenAPIMediaType, OpenAPIType, RequestBody, Schema
+from litestar.openapi.spec.enums import OpenAPIFormat
 from litestar.params import FromPath, HeaderParameter, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_304_NOT_MODIFIED
 from msgspec import Meta
 
 from ..domain.checklist_view import ChecklistView, checklist_view
 from ..domain.visits import Decision, State
-from ..services import visits
+from ..services import planning, visits
+from ..services.planning import Exclusions, Wave
 from ..services.visits import Assignment, LatestAudit, VisitDetail, VisitHistory, VisitView
 from ..store.visits import VISIT_ORDER
 from .auth import require
 from .context import AcceptLanguage, Lang, SignedIn, language_for
 from .openapi import NOT_MODIFIED, Documented, Revalidated, headers, problems
 from .paging import DEFAULT_LIMIT, NEXT_PAGE, Cursor, Limit, answer, position
+from .threads import to_thread
 
 IfNoneMatch = Annotated[str | None, HeaderParameter(name="If-None-Match")]
 CHECKLIST_MAX_AGE = 7 * 24 * 3600  # a visit's checklist version never changes: phones may keep it for days
@@ -87,7 +93,7 @@ class VisitsController(Controller):
 
     @post(
         "/{visit_id:str}/start", guards=[require("auditor")], summary="The auditor starts the visit", sync_to_thread=True, status_code=200,
-        responses=problems(401, 403, 404), operation_class=Documented,
+        responses=problems(401, 403, 404, 409), operation_class=Documented,
     )
     def start(self, context: NamedDependency[SignedIn], visit_id: FromPath[str]) -> VisitView:
         return visits.start(context.database, context.book, context.user, visit_id, context.now)
@@ -139,3 +145,105 @@ class VisitsController(Controller):
     )
     def history(self, context: NamedDependency[SignedIn], visit_id: FromPath[str]) -> VisitHistory:
         return visits.history(context.database, context.book, context.user, visit_id)
+
+
+# --- planning -----------------------------------------------------------------------------------
+
+Logins = Annotated[list[str], Meta(min_length=1, max_length=100, description="auditors' logins; ties go to the first")]
+
+
+class NewWave(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    store_ids: Annotated[list[str], Meta(min_length=1, max_length=planning.MAX_WAVE, description="one visit per store")]
+    checklist_id: str
+    auditors: Logins
+    window_start: dt.date
+    window_end: dt.date
+    scenario: Annotated[str, Meta(min_length=1, max_length=planning.MAX_SCENARIO, description="what the shopper asks for or buys")]
+
+
+class Cancellation(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    reason: Annotated[str, Meta(min_length=1, max_length=2000)]
+
+
+class Reassignment(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    auditor: Annotated[str, Meta(description="the new auditor's login")]
+
+
+class ExclusionList(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    stores: Annotated[list[str], Meta(max_length=1000, description="every store the auditor is excluded from (none: [])")]
+
+
+@dataclass
+class CsvBody(Documented):
+    """An operation whose body is a CSV file, read as it is rather than parsed by Litestar. Documented as
+    bytes (`application/octet-stream`), which every client generator can send; the server reads the
+    bytes whatever the Content-Type says, `text/csv` included."""
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        columns = ",".join(planning.CSV_COLUMNS)
+        self.request_body = RequestBody(
+            required=True,
+            description=f"A CSV file (send it as `text/csv`): UTF-8 (a byte order mark is fine), a header row `{columns}`, "
+            "then a visit a line",
+            content={"application/octet-stream": OpenAPIMediaType(schema=Schema(type=OpenAPIType.STRING, format=OpenAPIFormat.BINARY))},
+        )
+
+
+class PlanningController(Controller):
+    """Planning by admins and area managers (for their stores): waves, imports, cancelling and reassigning;
+    admins set which stores each auditor is excluded from."""
+
+    path = "/api/v1"
+    tags = ["visits"]
+    guards = [require("admin", "manager")]
+
+    @post(
+        "/visit-waves", summary="Plan a wave: a visit per store, spread over the auditors", sync_to_thread=True,
+        description="All or none. Each store goes to the chosen auditor with the fewest visits of this wave so far (ties: the order "
+        "given), never to one excluded from it. Answers the visits made.",
+        responses=problems(400, 401, 403, 413, 422),
+    )
+    def plan_wave(self, context: NamedDependency[SignedIn], data: JSONBody[NewWave]) -> list[VisitView]:
+        wave = msgspec.convert(data, Wave, from_attributes=True)
+        return planning.plan_wave(context.database, context.book, context.user, wave, context.now)
+
+    @post(
+        "/visit-imports", summary="Import visits from a CSV file (text/csv)",
+        description="All or none; every problem is named by its line and column (`line 3.auditor`). Answers the visits made.",
+        responses=problems(401, 403, 413, 422), operation_class=CsvBody,
+    )
+    async def import_visits(self, request: Request[Any, Any, Any], context: NamedDependency[SignedIn]) -> Response[list[VisitView]]:
+        content = await request.body()
+        made = await to_thread(
+            planning.import_csv, context.database, context.book, context.user, content, context.settings.max_body_bytes, context.now
+        )
+        return Response(made, status_code=201)
+
+    @post(
+        "/visits/{visit_id:str}/cancel", summary="Cancel an upcoming visit, saying why", sync_to_thread=True, status_code=200,
+        responses=problems(400, 401, 403, 404, 409, 413, 422),
+    )
+    def cancel(self, context: NamedDependency[SignedIn], visit_id: FromPath[str], data: JSONBody[Cancellation]) -> VisitView:
+        return planning.cancel(context.database, context.book, context.user, visit_id, data.reason, context.now)
+
+    @post(
+        "/visits/{visit_id:str}/reassign", summary="Give a visit not yet started to another auditor", sync_to_thread=True,
+        status_code=200, responses=problems(400, 401, 403, 404, 409, 413, 422),
+    )
+    def reassign(self, context: NamedDependency[SignedIn], visit_id: FromPath[str], data: JSONBody[Reassignment]) -> VisitView:
+        return planning.reassign(context.database, context.book, context.user, visit_id, data.auditor, context.now)
+
+    @get(
+        "/users/{name:str}/exclusions", guards=[require("admin")], summary="The stores an auditor is excluded from (admin)",
+        sync_to_thread=True, responses=problems(401, 403, 404, 422), operation_class=Documented,
+    )
+    def exclusions(self, context: NamedDependency[SignedIn], name: FromPath[str]) -> Exclusions:
+        return planning.exclusions(context.database, name)
+
+    @put(
+        "/users/{name:str}/exclusions", guards=[require("admin")], summary="Set the stores an auditor is excluded from (admin)",
+        sync_to_thread=True, responses=problems(400, 401, 403, 404, 413, 422),
+    )
+    def set_exclusions(self, context: NamedDependency[SignedIn], name: FromPath[str], data: JSONBody[ExclusionList]) -> Exclusions:
+        return planning.set_exclusions(context.database, context.book, name, data.stores, context.now)

@@ -1,8 +1,8 @@
 """Who may see what, written once per resource and handed to the store as SQL (`Scope`).
 
 Visits: an auditor sees their own; an admin sees all; a manager sees an upcoming visit (assigned, in
-progress) only when they assigned it, so a store's own staff never learn of a mystery visit in
-advance, and every later visit of the stores they cover. Complaints, survey responses and metrics:
+progress) or a cancelled one only when they assigned it, so a store's own staff never learn of a mystery
+visit in advance, and every later visit of the stores they cover. Complaints, survey responses and metrics:
 managers see their stores', admins all, auditors none. Anything outside the scope answers as if it
 did not exist.
 
@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from ..book.base import Text
 from ..book.models import Book, VisitRules
-from ..domain.visits import UPCOMING
+from ..domain.visits import UNDISCLOSED
 from ..store.accounts import User
 from ..store.scope import EVERYTHING, NOTHING, Scope, column_in
 from ..store.visits import Visit
@@ -39,7 +39,7 @@ def visits(user: User) -> Scope:
         return EVERYTHING
     if user.role == "auditor":
         return Scope("auditor_id = ?", (user.id,))
-    upcoming = column_in("state", sorted(UPCOMING))
+    upcoming = column_in("state", sorted(UNDISCLOSED))  # a cancelled visit never happened: the store never learns of it
     assigned = upcoming.both(Scope("assigned_by = ?", (user.id,)))
     later = Scope(f"NOT ({upcoming.sql})", upcoming.args).both(stores(user))
     return assigned.either(later)

@@ -40,7 +40,7 @@ from ..domain.forms import ComplaintForm, SurveyAnswers
 from ..domain.hours import day_start
 from ..domain.metrics import SCALES, Ces, Csat, DimensionMean, Nps, ces, csat, dimension_mean, nps
 from ..errors import Conflict, FieldError, InvalidInput, NotFound
-from ..store import Database, current_version
+from ..store import Database, current_version, rollups
 from ..store import feedback as store
 from ..store.accounts import User
 from ..store.feedback import (
@@ -49,14 +49,12 @@ from ..store.feedback import (
     ComplaintEvent,
     ContactDetails,
     DimensionAnswer,
-    DimensionSums,
     NewResponse,
     PublicStatus,
     PublicStep,
     ResponseView,
-    ScoreCounts,
 )
-from ..store.scope import Scope, column_in
+from ..store.scope import EVERYTHING, Scope, column_in
 from . import access
 
 DUPLICATE_WINDOW = dt.timedelta(minutes=10)
@@ -270,17 +268,18 @@ class _Tallies:
         self.scores: dict[str, Counter[int]] = {column: Counter() for column in SCALES}
         self.dimensions: dict[str, dict[tuple[int, int], tuple[int, int]]] = {dimension: {} for dimension in DIMENSIONS}
 
-    def add(self, counts: ScoreCounts) -> None:
-        self.responses += counts.counted
-        self.suspect += counts.suspect
-        for column, tally in counts.tallies.items():
-            self.scores[column].update(tally)
+    def add(self, counts: dict[str, Any]) -> None:
+        """A roll-up's sums (`rollups.SURVEY_COUNTS`): the answers counted, left out, and each score's tally."""
+        self.responses += counts["counted"]
+        self.suspect += counts["suspect"]
+        for column, (low, high) in SCALES.items():
+            self.scores[column].update({value: n for value in range(low, high + 1) if (n := counts[f"{column}_{value}"])})
 
-    def add_dimension(self, sums: DimensionSums) -> None:
-        if sums.dimension in self.dimensions:  # a dimension the product no longer knows stays out
-            scale, known = (sums.scale_min, sums.scale_max), self.dimensions[sums.dimension]
+    def add_dimension(self, sums: dict[str, Any]) -> None:
+        if sums["dimension"] in self.dimensions:  # a dimension the product no longer knows stays out
+            scale, known = (sums["scale_min"], sums["scale_max"]), self.dimensions[sums["dimension"]]
             n, total = known.get(scale, (0, 0))
-            known[scale] = (n + sums.n, total + sums.total)
+            known[scale] = (n + sums["n"], total + sums["total"])
 
     def figures(self) -> dict[str, Any]:
         return {
@@ -295,17 +294,26 @@ def metrics(
     since: dt.date | None = None, until: dt.date | None = None, by_touchpoint: bool = False,
 ) -> Metrics:
     """NPS, CSAT, CES and the SERVQUAL dimensions' means over the store-local days [since, until], for the
-    stores `user` covers: over all of them at once, and per store (and touchpoint). SQLite counts the
-    answers by value, a touchpoint at a time; the figures are worked out from those counts."""
+    stores `user` covers: over all of them at once, and per store (and touchpoint). Read from the daily, monthly
+    and yearly roll-ups (`store/rollups.py`): a reader of the whole chain reads the chain's own rows for
+    `overall`; the figures are worked out from those counts."""
     db, scope = database.read(), _within(access.stores(user), store_id)
-    days = {"touchpoint_id": touchpoint_id, "first_day": since.isoformat() if since else None, "last_day": until.isoformat() if until else None}
+    period: dict[str, Any] = {"touchpoint_id": touchpoint_id, "first": since, "last": until}
     overall, groups = _Tallies(), dict[tuple[str, str | None], _Tallies]()
-    for counts in store.score_counts(db, scope, SCALES, **days):
-        overall.add(counts)
-        groups.setdefault((counts.store_id, counts.touchpoint_id if by_touchpoint else None), _Tallies()).add(counts)
-    for sums in store.dimension_sums(db, scope, **days):
-        overall.add_dimension(sums)
-        groups.setdefault((sums.store_id, sums.touchpoint_id if by_touchpoint else None), _Tallies()).add_dimension(sums)
+    chain = scope == EVERYTHING  # the chain's own rows hold `overall`; else it is the sum of the stores' rows read below
+    if chain:
+        for counts in rollups.survey_counts(db, scope, chain=True, **period):
+            overall.add(counts)
+        for sums in rollups.dimension_sums(db, scope, chain=True, **period):
+            overall.add_dimension(sums)
+    for counts in rollups.survey_counts(db, scope, chain=False, by_store=True, by_touchpoint=by_touchpoint, **period):
+        groups.setdefault((counts["store_id"], counts["touchpoint_id"] if by_touchpoint else None), _Tallies()).add(counts)
+        if not chain:
+            overall.add(counts)
+    for sums in rollups.dimension_sums(db, scope, chain=False, by_store=True, by_touchpoint=by_touchpoint, **period):
+        groups.setdefault((sums["store_id"], sums["touchpoint_id"] if by_touchpoint else None), _Tallies()).add_dimension(sums)
+        if not chain:
+            overall.add_dimension(sums)
     return Metrics(
         overall=Figures(**overall.figures()),
         stores=[
@@ -327,6 +335,8 @@ def file_complaint(
     (`forms.linked_response`); one no longer stored leaves the complaint unlinked rather than refused."""
     acknowledge_by, respond_by = rules.due_times(book.chain.complaints, now)
     stamp = now.isoformat()
+    at = book.stores_by_id.get(form.store_id)
+    local_day = day_start(at, now).date().isoformat() if at else now.date().isoformat()
 
     def write(db: sqlite_utils.Database) -> str:
         ticket = rules.new_ticket()
@@ -341,7 +351,7 @@ def file_complaint(
             reply="", reply_at=None,
         )
         linked = source_response if source_response is not None and store.response_exists(db, source_response) else None
-        store.insert_complaint(db, complaint, _contact(form.contact), linked)
+        store.insert_complaint(db, complaint, _contact(form.contact), linked, local_day)
         store.add_complaint_event(db, ticket, stamp, "received")
         return ticket
 

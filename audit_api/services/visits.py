@@ -29,17 +29,28 @@ from ..domain.audits import AuditSubmission, Flag, check_submission, missing_evi
 from ..domain.hours import day_start
 from ..domain.media import ACCEPTED, sniff
 from ..domain.scoring import Score, score
-from ..domain.visits import DECIDED, OPEN_FOR_SUBMISSION, REVIEWABLE, STARTABLE, TAKES_EVIDENCE, Decision, State, needs_comment
+from ..domain.visits import (
+    DECIDED,
+    OPEN_FOR_SUBMISSION,
+    REVIEWABLE,
+    STARTABLE,
+    TAKES_EVIDENCE,
+    Decision,
+    State,
+    needs_comment,
+    window_has_ended,
+)
 from ..errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound, TooLarge
-from ..store import Database, current_version
+from ..store import Database, current_version, rollups
 from ..store import accounts as accounts_store
+from ..store import planning as planning_store
 from ..store import visits as store
 from ..store.accounts import User
 from ..store.blobs import BlobStore
 from ..store.book import checklist_by_hash, checklist_hash
 from ..store.times import Timestamp
 from ..store.visits import AuditResult, Event, EvidenceRecord, PlannedVisit, Visit
-from . import access
+from . import access, actions
 from .accounts import get_user
 
 _encode = msgspec.json.Encoder(order="deterministic").encode
@@ -78,6 +89,7 @@ class VisitDetail(msgspec.Struct, frozen=True, kw_only=True):
     flags: list[Flag]
     complete: bool  # every photo the failed items require is uploaded
     missing_evidence: list[str]
+    failed_again: list[str]  # failed items that had a corrective action from an earlier visit of the store and checklist
 
 
 class HistoryEvent(msgspec.Struct, frozen=True, kw_only=True):
@@ -133,7 +145,11 @@ def view(visit: Visit, reader: User, rules: VisitRules) -> VisitView:
 
 
 def assign_visits(database: Database, book: Book, by: User, assignments: list[Assignment], now: dt.datetime | None = None) -> list[str]:
-    """Assign many visits at once (a month's programme, say): all or none. Returns their ids."""
+    """Assign many visits at once (a month's programme, say): all or none. Returns their ids.
+
+    Refused: a window that has ended (its last day before today in the store's time zone), and an auditor
+    excluded from the store (`services/planning.py`)."""
+    now = now or _now()
     planned: list[PlannedVisit] = []
     versions: dict[str, int] = {}
     for index, a in enumerate(assignments):
@@ -150,6 +166,11 @@ def assign_visits(database: Database, book: Book, by: User, assignments: list[As
             versions[a.checklist_id] = version.version
         if a.window_end < a.window_start:
             raise InvalidInput(f"{where}the window ends before it starts")
+        if window_has_ended(a.window_end, day_start(book.stores_by_id[a.store_id], now).date()):
+            raise InvalidInput(f"{where}the window has ended", [FieldError("body.window_end", f"the window ended on {a.window_end}")])
+        if planning_store.is_excluded(database.read(), auditor.id, a.store_id):
+            message = f"'{a.auditor}' is excluded from store '{a.store_id}'"
+            raise InvalidInput(f"{where}{message}", [FieldError("body.auditor", message)])
         planned.append(
             PlannedVisit(
                 store_id=a.store_id, checklist_id=a.checklist_id, checklist_version=versions[a.checklist_id], auditor_id=auditor.id,
@@ -157,7 +178,7 @@ def assign_visits(database: Database, book: Book, by: User, assignments: list[As
             )
         )
     with database.write() as db:
-        return store.insert_visits(db, planned, by.id, (now or _now()).isoformat())
+        return store.insert_visits(db, planned, by.id, now.isoformat())
 
 
 def _auditor(database: Database, name: str, where: str) -> User:
@@ -225,6 +246,7 @@ def detail(database: Database, book: Book, reader: User, visit: Visit) -> VisitD
         flags=result.flags if result else [],
         complete=result is not None and not missing,
         missing_evidence=missing,
+        failed_again=actions.failed_again(db, visit, result) if result else [],
     )
 
 
@@ -255,12 +277,14 @@ def history(database: Database, book: Book, user: User, visit_id: str) -> VisitH
 
 
 def start(database: Database, book: Book, user: User, visit_id: str, now: dt.datetime | None = None) -> VisitView:
-    """The auditor starts the visit (once; starting again changes nothing)."""
+    """The auditor starts the visit (once; starting again changes nothing; a cancelled visit is a conflict)."""
     visit = own_visit(database, user, visit_id)
     stamp = (now or _now()).isoformat()
     with database.write() as db:
         if store.change_state(db, visit.id, "in_progress", STARTABLE, stamp):
             store.add_event(db, visit.id, user.id, "started", stamp)
+        elif store.visit_state(db, visit.id) == "cancelled":
+            raise Conflict(f"visit '{visit.id}' was cancelled: it can no longer be started")
     return view(visible_visit(database, user, visit.id), user, book.chain.visits)
 
 
@@ -399,6 +423,9 @@ def review(
             raise Conflict(f"visit '{visit.id}' is {store.visit_state(db, visit.id)}: only a submitted audit can be reviewed")
         revision = store.latest_revision(db, visit.id)
         store.add_event(db, visit.id, user.id, DECIDED[decision], stamp, revision=revision, comment=comment)
+        if decision == "approve":  # the dashboard's sums count an audit once it is approved, in the same transaction
+            rollups.add_approved_audit(db, visit.id)
+            actions.open_actions(db, book, visit, stamp)  # each failed item's corrective action, with the approval
     return detail(database, book, user, visible_visit(database, user, visit.id))
 
 

@@ -344,8 +344,11 @@ def response_exists(db: sqlite_utils.Database, response_id: int) -> bool:
     return next(db.query("SELECT 1 AS found FROM survey_responses WHERE id = ?", [response_id]), None) is not None
 
 
-def insert_complaint(db: sqlite_utils.Database, complaint: Complaint, contact: ContactDetails | None, source_response: int | None) -> None:
-    values = {**msgspec.structs.asdict(complaint), "source_response": source_response}
+def insert_complaint(
+    db: sqlite_utils.Database, complaint: Complaint, contact: ContactDetails | None, source_response: int | None, local_day: str | None = None
+) -> None:
+    """`local_day`: the day it was received in the store's time zone, which the dashboard's period reads."""
+    values = {**msgspec.structs.asdict(complaint), "source_response": source_response, "local_day": local_day}
     db.execute(f"INSERT INTO complaints ({', '.join(values)}) VALUES ({', '.join('?' * len(values))})", list(values.values()))
     if contact:
         db.execute(

@@ -406,3 +406,293 @@ def m010_audit_days(db: sqlite_utils.Database) -> None:
     db.execute("UPDATE audits SET local_day = m010_local_day(json_extract(body, '$.started_at'), store_id)")
     db.execute("CREATE INDEX audits_store_day ON audits (store_id, local_day)")
     db.execute("CREATE INDEX audits_day ON audits (local_day)")
+
+
+_M011_VISITS = """
+    CREATE TABLE visits (
+        id TEXT PRIMARY KEY,
+        store_id TEXT NOT NULL,
+        checklist_kind TEXT NOT NULL DEFAULT 'checklist' CHECK (checklist_kind = 'checklist'),
+        checklist_id TEXT NOT NULL,
+        checklist_version INTEGER NOT NULL,
+        auditor_id INTEGER NOT NULL REFERENCES users (id),
+        assigned_by INTEGER NOT NULL REFERENCES users (id),
+        window_start TEXT NOT NULL,
+        window_end TEXT NOT NULL,
+        scenario TEXT NOT NULL,
+        state TEXT NOT NULL CHECK (state IN ('assigned', 'in_progress', 'submitted', 'approved', 'rejected', 'returned', 'cancelled')),
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        FOREIGN KEY (checklist_kind, checklist_id, checklist_version) REFERENCES book_versions (kind, doc_id, version)
+    )
+"""
+_M011_COLUMNS = (
+    "id, store_id, checklist_kind, checklist_id, checklist_version, auditor_id, assigned_by, window_start, window_end, "
+    "scenario, state, created_at, updated_at"
+)
+
+
+@migrations(transactional=False)
+def m011_planning(db: sqlite_utils.Database) -> None:
+    # Planning (issue 13). An auditor may be excluded from stores where they are known (they worked
+    # there): no visit there is ever assigned to them. Read by auditor (the admin's list) and by auditor
+    # and store (each assignment): the primary key serves both.
+    #
+    # A planned visit may be cancelled: the state CHECK of m002 must allow 'cancelled', and SQLite changes a
+    # CHECK only by rebuilding the table (new table, copy, drop, rename), keeping every index and trigger
+    # the old one had (m009's among them) by re-running their SQL. audits, visit_events and evidence refer
+    # to visits; with foreign keys on, dropping the old table would delete its rows under them. So this
+    # step runs outside the runner's transaction: foreign keys off (a pragma that cannot change inside a
+    # transaction), one transaction of its own, the references checked before it commits, foreign keys
+    # on again. Should it stop after its commit but before it is recorded, running it again finds the new
+    # CHECK and the table in place and changes nothing.
+    db.execute("PRAGMA foreign_keys=OFF")
+    try:
+        with db.atomic():
+            db.execute(
+                "CREATE TABLE IF NOT EXISTS auditor_exclusions ("
+                "user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE, store_id TEXT NOT NULL, created_at TEXT NOT NULL, "
+                "PRIMARY KEY (user_id, store_id)) WITHOUT ROWID"
+            )
+            table = next(db.query("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'visits'"))["sql"]
+            if "'cancelled'" not in table:
+                kept = [row["sql"] for row in db.query(
+                    "SELECT sql FROM sqlite_master WHERE tbl_name = 'visits' AND type IN ('index', 'trigger') AND sql IS NOT NULL"
+                )]
+                db.execute(_M011_VISITS.replace("CREATE TABLE visits", "CREATE TABLE visits_m011"))
+                db.execute(f"INSERT INTO visits_m011 ({_M011_COLUMNS}) SELECT {_M011_COLUMNS} FROM visits")
+                db.execute("DROP TABLE visits")
+                db.execute("ALTER TABLE visits_m011 RENAME TO visits")
+                for sql in kept:
+                    db.execute(sql)
+            for child in ("visits", "audits", "visit_events", "evidence"):
+                if broken := list(db.query(f"PRAGMA foreign_key_check({child})")):
+                    raise RuntimeError(f"m011: {len(broken)} row(s) of {child} lost their reference, e.g. {broken[0]}")
+    finally:
+        db.execute("PRAGMA foreign_keys=ON")
+
+
+@migrations()
+def m012_corrective_actions(db: sqlite_utils.Database) -> None:
+    # Corrective actions (issue 13): each failed item of an approved audit (its latest revision) opens one
+    # for the store's managers, in the approval's own transaction, so an approved audit never lacks them.
+    # `due_at` is the end of the store-local day `action_days` (the checklist's) after the approval: the
+    # local midnight that starts the day after, stored in UTC like every time (`domain/actions.py`).
+    # `repeat_of` is the latest earlier action of another visit for the same store, checklist and item
+    # ("failed again"). Ids are random, like visits', so they count nothing across stores. The queue is
+    # read a page at a time, soonest due first (`store/pages.py`): its indexes hold the scope's store and
+    # the state filter's equalities first, then (due_at, id), as m009's do for the other lists. The
+    # repeat look-up reads by store, checklist and item, latest first. A photo may be uploaded before the
+    # action is closed with it, so uploads are rows of their own; the file is an evidence blob.
+    _run(
+        db,
+        """
+        CREATE TABLE corrective_actions (
+            id TEXT PRIMARY KEY,
+            visit_id TEXT NOT NULL REFERENCES visits (id),
+            revision INTEGER NOT NULL,
+            store_id TEXT NOT NULL,
+            checklist_id TEXT NOT NULL,
+            stage_id TEXT NOT NULL,
+            item_id TEXT NOT NULL,
+            critical INTEGER NOT NULL,
+            opened_at TEXT NOT NULL,
+            due_at TEXT NOT NULL,
+            state TEXT NOT NULL CHECK (state IN ('open', 'closed')),
+            closed_at TEXT,
+            closed_by INTEGER REFERENCES users (id),
+            note TEXT NOT NULL DEFAULT '',
+            photo TEXT,
+            repeat_of TEXT REFERENCES corrective_actions (id),
+            UNIQUE (visit_id, item_id)
+        );
+        CREATE INDEX corrective_actions_queue ON corrective_actions (store_id, state, due_at, id);
+        CREATE INDEX corrective_actions_store_due ON corrective_actions (store_id, due_at, id);
+        CREATE INDEX corrective_actions_state_due ON corrective_actions (state, due_at, id);
+        CREATE INDEX corrective_actions_due ON corrective_actions (due_at, id);
+        CREATE INDEX corrective_actions_repeat ON corrective_actions (store_id, checklist_id, item_id, opened_at);
+        CREATE TABLE corrective_action_photos (
+            action_id TEXT NOT NULL REFERENCES corrective_actions (id),
+            sha256 TEXT NOT NULL,
+            media_type TEXT NOT NULL,
+            size INTEGER NOT NULL,
+            filename TEXT NOT NULL,
+            uploaded_by INTEGER NOT NULL REFERENCES users (id),
+            uploaded_at TEXT NOT NULL,
+            PRIMARY KEY (action_id, sha256)
+        )
+        """,
+    )
+
+
+# The columns m013's survey roll-ups add up, each a count over the answers of one key: those that count
+# and those left out (suspect), then how many counted answers gave each value of NPS (0-10), CSAT (1-5)
+# and CES (1-7), as `domain/metrics.py` reads them.
+M013_SURVEY_COUNTS = ("counted", "suspect", *(f"nps_{v}" for v in range(11)), *(f"csat_{v}" for v in range(1, 6)),
+                      *(f"ces_{v}" for v in range(1, 8)))
+
+
+def _m013_survey_values(row: str) -> list[str]:
+    """The survey roll-up's counts of one response (`row`: NEW or OLD in a trigger), as SQL expressions."""
+    scores = [f"({row}.suspect IS NULL AND {row}.{column} IS {v})" for column, low, high in (("nps", 0, 10), ("csat", 1, 5), ("ces", 1, 7))
+              for v in range(low, high + 1)]
+    return [f"({row}.suspect IS NULL)", f"({row}.suspect IS NOT NULL)", *scores]
+
+
+def _m013_copies(row: str, sub: str) -> str:
+    """Each key a row adds to: by day, month and year (`grain`), for its store and the chain ('*'), for its
+    `sub` (touchpoint) and all of them ('*'). Columns: grain, sub, store_id, day."""
+    return (
+        f"SELECT g.grain, CASE t.whole WHEN 1 THEN '*' ELSE {row}.{sub} END AS sub, "
+        f"CASE s.whole WHEN 1 THEN '*' ELSE {row}.store_id END AS store_id, "
+        f"CASE g.grain WHEN 'd' THEN {row}.local_day WHEN 'm' THEN substr({row}.local_day, 1, 8) || '01' "
+        f"ELSE substr({row}.local_day, 1, 5) || '01-01' END AS day "
+        "FROM (SELECT 'd' AS grain UNION ALL SELECT 'm' UNION ALL SELECT 'y') g, (SELECT 0 AS whole UNION ALL SELECT 1) t, (SELECT 0 AS whole UNION ALL SELECT 1) s"
+    )
+
+
+def _m013_upsert(table: str, key: tuple[str, ...], counts: tuple[str, ...], values: list[str], row: str, sub: str, sign: str = "") -> str:
+    copies = _m013_copies(row, sub)
+    extra = [k for k in key if k not in ("grain", "touchpoint_id", "store_id", "day")]
+    selected = ", ".join([*(f"{row}.{k}" for k in extra), *(f"{sign}{v}" for v in values)])
+    return (
+        f"INSERT INTO {table} ({', '.join(['grain', 'touchpoint_id', 'store_id', 'day', *extra, *counts])}) "
+        f"SELECT c.grain, c.sub, c.store_id, c.day, {selected} FROM ({copies}) c WHERE true "
+        f"ON CONFLICT ({', '.join(key)}) DO UPDATE SET {', '.join(f'{c} = {c} + excluded.{c}' for c in counts)}"
+    )
+
+
+def _m013_cleanup(table: str, row: str, empty: str) -> str:
+    """Drop the keys an update or delete of `row` left empty, so a roll-up holds only keys with answers."""
+    return (
+        f"DELETE FROM {table} WHERE {empty} AND touchpoint_id IN ({row}.touchpoint_id, '*') AND store_id IN ({row}.store_id, '*') "
+        f"AND day IN ({row}.local_day, substr({row}.local_day, 1, 8) || '01', substr({row}.local_day, 1, 5) || '01-01')"
+    )
+
+
+@migrations()
+def m013_daily_rollups(db: sqlite_utils.Database) -> None:
+    # The dashboard and the metrics read daily (monthly, yearly) sums, never the raw answers: with a million
+    # responses and 100,000 audits a period is a few hundred rows. Each roll-up is keyed by grain ('d': a
+    # store-local day; 'm': a month, 'y': a year, each keyed by its first day), its store and, where there is one, its
+    # touchpoint or checklist; '*' in the store (or touchpoint, checklist) is the sum over all of them, so
+    # an admin's chain-wide figures read one row a day. A period is whole years, then months, then days
+    # (`store/rollups.py`). The keys lead each table's primary key in the order the queries narrow them.
+    #
+    # Survey roll-ups are kept by triggers, in the same transaction as every insert, update or delete of a
+    # response or a dimension answer, whoever writes it (the survey page, imports, a future correction of a
+    # suspect mark); the privacy purge keeps the scores, so it changes no sum. Audit roll-ups are added
+    # once, when a visit's latest revision is approved (`services/visits.py` review), from its result.
+    # Complaints are read from the table itself through a covering index by store and store-local day,
+    # the day each was received in its store's time zone (backfilled as m006 did for answers).
+    counts = ", ".join(f"{c} INTEGER NOT NULL DEFAULT 0" for c in M013_SURVEY_COUNTS)
+    _run(
+        db,
+        f"""
+        CREATE TABLE survey_rollups (
+            grain TEXT NOT NULL CHECK (grain IN ('d', 'm', 'y')),
+            touchpoint_id TEXT NOT NULL,
+            store_id TEXT NOT NULL,
+            day TEXT NOT NULL,
+            {counts},
+            PRIMARY KEY (grain, store_id, touchpoint_id, day)
+        ) WITHOUT ROWID;
+        CREATE TABLE survey_dimension_rollups (
+            grain TEXT NOT NULL CHECK (grain IN ('d', 'm', 'y')),
+            touchpoint_id TEXT NOT NULL,
+            store_id TEXT NOT NULL,
+            day TEXT NOT NULL,
+            dimension TEXT NOT NULL,
+            scale_min INTEGER NOT NULL,
+            scale_max INTEGER NOT NULL,
+            n INTEGER NOT NULL DEFAULT 0,
+            total INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (grain, store_id, touchpoint_id, day, dimension, scale_min, scale_max)
+        ) WITHOUT ROWID;
+        CREATE TABLE audit_rollups (
+            grain TEXT NOT NULL CHECK (grain IN ('d', 'm', 'y')),
+            checklist_id TEXT NOT NULL,
+            store_id TEXT NOT NULL,
+            day TEXT NOT NULL,
+            approved INTEGER NOT NULL DEFAULT 0,
+            scored INTEGER NOT NULL DEFAULT 0,
+            total_sum REAL NOT NULL DEFAULT 0,
+            PRIMARY KEY (grain, checklist_id, store_id, day)
+        ) WITHOUT ROWID;
+        CREATE TABLE audit_stage_rollups (
+            grain TEXT NOT NULL CHECK (grain IN ('d', 'm', 'y')),
+            store_id TEXT NOT NULL,
+            day TEXT NOT NULL,
+            checklist_id TEXT NOT NULL,
+            stage_id TEXT NOT NULL,
+            scored INTEGER NOT NULL DEFAULT 0,
+            score_sum REAL NOT NULL DEFAULT 0,
+            answered INTEGER NOT NULL DEFAULT 0,
+            failed INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (grain, store_id, day, checklist_id, stage_id)
+        ) WITHOUT ROWID;
+        CREATE TABLE audit_item_rollups (
+            grain TEXT NOT NULL CHECK (grain IN ('d', 'm', 'y')),
+            store_id TEXT NOT NULL,
+            day TEXT NOT NULL,
+            checklist_id TEXT NOT NULL,
+            stage_id TEXT NOT NULL,
+            item_id TEXT NOT NULL,
+            answered INTEGER NOT NULL DEFAULT 0,
+            failed INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (grain, store_id, day, checklist_id, stage_id, item_id)
+        ) WITHOUT ROWID;
+        -- Every store that has a roll-up row: what a chain-wide list per store walks, a store at a time.
+        CREATE TABLE rollup_stores (store_id TEXT PRIMARY KEY) WITHOUT ROWID;
+        ALTER TABLE complaints ADD COLUMN local_day TEXT;
+        CREATE INDEX complaints_store_day
+            ON complaints (store_id, local_day, state, received_at, respond_by, acknowledge_by, resolved_at);
+        CREATE INDEX complaints_day
+            ON complaints (local_day, store_id, state, received_at, respond_by, acknowledge_by, resolved_at)
+        """,
+    )
+    survey_key = ("grain", "store_id", "touchpoint_id", "day")
+    dimension_key = (*survey_key, "dimension", "scale_min", "scale_max")
+    responses = ("store_id", "touchpoint_id", "local_day", "suspect", "nps", "csat", "ces")
+    dimension_answers = ("store_id", "touchpoint_id", "local_day", "dimension", "scale_min", "scale_max", "value", "counted")
+    add = _m013_upsert("survey_rollups", survey_key, M013_SURVEY_COUNTS, _m013_survey_values("NEW"), "NEW", "touchpoint_id")
+    take = _m013_upsert("survey_rollups", survey_key, M013_SURVEY_COUNTS, _m013_survey_values("OLD"), "OLD", "touchpoint_id", "-")
+    empty = _m013_cleanup("survey_rollups", "OLD", "counted = 0 AND suspect = 0")
+    known = "INSERT OR IGNORE INTO rollup_stores (store_id) VALUES (NEW.store_id)"
+    dims = ("n", "total")
+    add_dim = _m013_upsert("survey_dimension_rollups", dimension_key, dims, ["1", "NEW.value"], "NEW", "touchpoint_id")
+    take_dim = _m013_upsert("survey_dimension_rollups", dimension_key, dims, ["1", "OLD.value"], "OLD", "touchpoint_id", "-")
+    empty_dim = _m013_cleanup("survey_dimension_rollups", "OLD", "n = 0")
+    day = "{0}.local_day IS NOT NULL"
+    for trigger in (
+        f"CREATE TRIGGER survey_rollups_insert AFTER INSERT ON survey_responses WHEN {day.format('NEW')} BEGIN {add}; {known}; END",
+        f"CREATE TRIGGER survey_rollups_delete AFTER DELETE ON survey_responses WHEN {day.format('OLD')} BEGIN {take}; {empty}; END",
+        f"CREATE TRIGGER survey_rollups_update_old AFTER UPDATE OF {', '.join(responses)} ON survey_responses WHEN {day.format('OLD')} "
+        f"BEGIN {take}; {empty}; END",
+        f"CREATE TRIGGER survey_rollups_update_new AFTER UPDATE OF {', '.join(responses)} ON survey_responses WHEN {day.format('NEW')} "
+        f"BEGIN {add}; {known}; END",
+        f"CREATE TRIGGER survey_dimension_rollups_insert AFTER INSERT ON survey_dimension_answers WHEN NEW.counted = 1 BEGIN {add_dim}; END",
+        f"CREATE TRIGGER survey_dimension_rollups_delete AFTER DELETE ON survey_dimension_answers WHEN OLD.counted = 1 "
+        f"BEGIN {take_dim}; {empty_dim}; END",
+        f"CREATE TRIGGER survey_dimension_rollups_update_old AFTER UPDATE OF {', '.join(dimension_answers)} ON survey_dimension_answers "
+        f"WHEN OLD.counted = 1 BEGIN {take_dim}; {empty_dim}; END",
+        f"CREATE TRIGGER survey_dimension_rollups_update_new AFTER UPDATE OF {', '.join(dimension_answers)} ON survey_dimension_answers "
+        f"WHEN NEW.counted = 1 BEGIN {add_dim}; END",
+    ):
+        db.execute(trigger)
+    zones = _store_zones(db)
+    db.conn.create_function("m013_local_day", 2, functools.partial(_local_day, zones), deterministic=True)
+    db.execute("UPDATE complaints SET local_day = m013_local_day(received_at, store_id)")
+    from .rollups import rebuild_rollups  # the same backfill a benchmark runs after loading rows in bulk
+
+    rebuild_rollups(db)
+
+
+@migrations()
+def m014_exports(db: sqlite_utils.Database) -> None:
+    # Exports read complaints a batch at a time in the order (store-local day, rowid), one store of the
+    # reader's scope at a time (`store/exports.py`): these indexes give that order, so no batch sorts what
+    # is left. m013's indexes by day hold the state before the row, in the dashboard's order. Audits and
+    # survey responses already have theirs (m010, m009).
+    db.execute("CREATE INDEX complaints_export_day ON complaints (local_day)")
+    db.execute("CREATE INDEX complaints_export_store_day ON complaints (store_id, local_day)")

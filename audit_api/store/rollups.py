@@ -1,0 +1,302 @@
+"""The roll-ups the dashboard and the metrics read (migration m013): writes, the rebuild, and the reads.
+
+Each roll-up sums a store's rows by store-local day ('d'), month ('m') and year ('y'), each keyed by
+its first day, and again for the whole chain under the store '*' (and for every touchpoint or
+checklist under '*'), so a chain-wide figure reads one row a day, and a period reads whole years, then
+whole months, then the days at its ends (`pieces`). Survey roll-ups are kept by triggers on the answer
+tables (m013), in the same transaction as each write; an approved audit is added by
+`add_approved_audit`, called in the review's transaction. `rebuild_rollups` makes every roll-up again
+from the rows (the migration's backfill; a benchmark that loads rows in bulk calls it too).
+
+Reads take the stores as a `Scope` on `store_id` and `chain`: True reads the chain's own rows (the
+service decides that the reader's scope is the whole chain). Each read is one query per piece of the
+period, each an index range on the table's key; the pieces' sums are added up here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
+
+import msgspec
+import sqlite_utils
+
+from ..domain.audits import AuditSubmission
+from ..domain.dashboard import AuditTally, audit_tally
+from .scope import EVERYTHING, Scope
+from .visits import AuditResult
+
+CHAIN = "*"  # the store (touchpoint, checklist) of a chain-wide row: no slug is '*', and it sorts before them all
+SCORES = {"nps": (0, 10), "csat": (1, 5), "ces": (1, 7)}
+SURVEY_COUNTS = ("counted", "suspect", *(f"{c}_{v}" for c, (low, high) in SCORES.items() for v in range(low, high + 1)))
+_FIRST, _LAST = dt.date.min, dt.date.max
+Piece = tuple[str, str, str]  # grain, first key, last key
+
+
+# --- periods ------------------------------------------------------------------------------------
+
+
+def _month_after(day: dt.date) -> dt.date | None:
+    return None if (day.year, day.month) == (9999, 12) else dt.date(day.year + day.month // 12, day.month % 12 + 1, 1)
+
+
+def pieces(first: dt.date | None, last: dt.date | None, *, by_day: bool = False) -> list[Piece]:
+    """The roll-up rows that sum to the days [first, last] (None: open): the whole years inside by their
+    year rows, the whole months left by month rows, the days left at the ends by day rows; only day rows
+    when `by_day`."""
+    first, last = first or _FIRST, last or _LAST
+    if first > last:
+        return []
+    if by_day:
+        return [("d", first.isoformat(), last.isoformat())]
+    years_from = first.year if (first.month, first.day) == (1, 1) else first.year + 1
+    years_to = last.year if (last.month, last.day) == (12, 31) else last.year - 1
+    if years_from > years_to:
+        return _months(first, last)
+    head = _months(first, dt.date(years_from, 1, 1) - dt.timedelta(days=1)) if years_from > first.year else []
+    tail = _months(dt.date(years_to + 1, 1, 1), last) if years_to < last.year else []
+    return [*head, ("y", dt.date(years_from, 1, 1).isoformat(), dt.date(years_to, 1, 1).isoformat()), *tail]
+
+
+def _months(first: dt.date, last: dt.date) -> list[Piece]:
+    """[first, last], with no whole year inside: its whole months by month rows, the days at its ends by day rows."""
+    months_from = first if first.day == 1 else _month_after(first)
+    after_last = _month_after(last)
+    ends_month = after_last is None or (after_last - dt.timedelta(days=1)) == last
+    months_to = last.replace(day=1) if ends_month else (last.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+    if months_from is None or months_from > months_to:
+        return [("d", first.isoformat(), last.isoformat())]
+    parts = []
+    if first < months_from:
+        parts.append(("d", first.isoformat(), (months_from - dt.timedelta(days=1)).isoformat()))
+    parts.append(("m", months_from.isoformat(), months_to.isoformat()))
+    tail = _month_after(months_to)
+    if tail is not None and tail <= last:
+        parts.append(("d", tail.isoformat(), last.isoformat()))
+    return parts
+
+
+def _stores(stores: Scope, chain: bool) -> tuple[str, list[object]]:
+    if chain:
+        return "store_id = ?", [CHAIN]
+    if stores == EVERYTHING:  # every store, each through the key: never the chain's rows
+        return "store_id IN (SELECT store_id FROM rollup_stores)", []
+    return f"({stores.sql})", list(stores.args)
+
+
+def _summed(
+    db: sqlite_utils.Database, table: str, counts: Sequence[str], conditions: list[tuple[str, list[object]]], group: Sequence[str],
+    parts: list[Piece],
+) -> list[dict[str, Any]]:
+    """Per `group` (columns of `table`), the sums of `counts` over the rows meeting `conditions` in the period `parts`."""
+    totals: dict[tuple[Any, ...], list[Any]] = {}
+    keys = ", ".join(group)
+    sums = ", ".join(f"SUM({c}) AS {c}" for c in counts)
+    for grain, low, high in parts:
+        where = " AND ".join(["grain = ?", *(sql for sql, _ in conditions), "day BETWEEN ? AND ?"])
+        args = [grain, *(a for _, values in conditions for a in values), low, high]
+        sql = f"SELECT {keys + ', ' if keys else ''}{sums} FROM {table} WHERE {where}"
+        if group:
+            sql += f" GROUP BY {keys}"
+        for row in db.query(sql, args):
+            if row[counts[0]] is None:
+                continue  # no rows at all: an aggregate without GROUP BY still answers one
+            known = totals.setdefault(tuple(row[k] for k in group), [0] * len(counts))
+            for i, column in enumerate(counts):
+                known[i] += row[column]
+    return [{**dict(zip(group, key)), **dict(zip(counts, values))} for key, values in totals.items()]
+
+
+# --- survey answers -----------------------------------------------------------------------------
+
+
+def survey_counts(
+    db: sqlite_utils.Database, stores: Scope, *, chain: bool, touchpoint_id: str | None, first: dt.date | None, last: dt.date | None,
+    by_store: bool = False, by_touchpoint: bool = False, by_day: bool = False,
+) -> list[dict[str, Any]]:
+    """Counted and suspect answers and each score's tally (`SURVEY_COUNTS`), per the keys asked for.
+    `touchpoint_id`: that touchpoint's rows; else all touchpoints at once, or each with `by_touchpoint`."""
+    conditions = [_touchpoints(touchpoint_id, by_touchpoint), _stores(stores, chain)]
+    group = [c for c, wanted in (("store_id", by_store), ("touchpoint_id", by_touchpoint), ("day", by_day)) if wanted]
+    return _summed(db, "survey_rollups", SURVEY_COUNTS, conditions, group, pieces(first, last, by_day=by_day))
+
+
+def dimension_sums(
+    db: sqlite_utils.Database, stores: Scope, *, chain: bool, touchpoint_id: str | None, first: dt.date | None, last: dt.date | None,
+    by_store: bool = False, by_touchpoint: bool = False, by_day: bool = False,
+) -> list[dict[str, Any]]:
+    """Counted dimension answers (`n`) and their sum (`total`) per dimension and scale, and the keys asked for."""
+    conditions = [_touchpoints(touchpoint_id, by_touchpoint), _stores(stores, chain)]
+    group = [c for c, wanted in (("store_id", by_store), ("touchpoint_id", by_touchpoint), ("day", by_day)) if wanted]
+    return _summed(
+        db, "survey_dimension_rollups", ("n", "total"), conditions, [*group, "dimension", "scale_min", "scale_max"],
+        pieces(first, last, by_day=by_day),
+    )
+
+
+def _touchpoints(touchpoint_id: str | None, each: bool) -> tuple[str, list[object]]:
+    if touchpoint_id is not None:
+        return "touchpoint_id = ?", [touchpoint_id]
+    return ("touchpoint_id > ?", [CHAIN]) if each else ("touchpoint_id = ?", [CHAIN])
+
+
+# --- audits -------------------------------------------------------------------------------------
+
+
+def audit_sums(
+    db: sqlite_utils.Database, stores: Scope, *, chain: bool, first: dt.date, last: dt.date, by_store: bool = False, by_day: bool = False
+) -> list[dict[str, Any]]:
+    """Approved audits, those with a total (`scored`) and the sum of their totals, per the keys asked for."""
+    group = [c for c, wanted in (("store_id", by_store), ("day", by_day)) if wanted]
+    conditions: list[tuple[str, list[object]]] = [("checklist_id = ?", [CHAIN]), _stores(stores, chain)]
+    return _summed(db, "audit_rollups", ("approved", "scored", "total_sum"), conditions, group, pieces(first, last, by_day=by_day))
+
+
+def stage_sums(db: sqlite_utils.Database, stores: Scope, *, chain: bool, first: dt.date, last: dt.date) -> list[dict[str, Any]]:
+    """Per checklist and stage: how many audits scored it and the sum of its percentages, items answered and failed."""
+    return _summed(
+        db, "audit_stage_rollups", ("scored", "score_sum", "answered", "failed"), [_stores(stores, chain)], ["checklist_id", "stage_id"],
+        pieces(first, last),
+    )
+
+
+def item_sums(db: sqlite_utils.Database, stores: Scope, *, chain: bool, first: dt.date, last: dt.date) -> list[dict[str, Any]]:
+    """Per checklist, stage and item: how many answered it (not N/A) and how many of those failed it."""
+    return _summed(
+        db, "audit_item_rollups", ("answered", "failed"), [_stores(stores, chain)], ["checklist_id", "stage_id", "item_id"],
+        pieces(first, last),
+    )
+
+
+class _AuditSums:
+    """What approved audits add to the audit roll-ups, by key, before it is written."""
+
+    def __init__(self) -> None:
+        self.audits: defaultdict[tuple[str, ...], list[float]] = defaultdict(lambda: [0, 0, 0.0])
+        self.stages: defaultdict[tuple[str, ...], list[float]] = defaultdict(lambda: [0, 0.0, 0, 0])
+        self.items: defaultdict[tuple[str, ...], list[int]] = defaultdict(lambda: [0, 0])
+        self.stores: set[str] = set()
+
+    def add(self, store_id: str, checklist_id: str, day: str, tally: AuditTally) -> None:
+        self.stores.add(store_id)
+        per_stage: defaultdict[str, list[int]] = defaultdict(lambda: [0, 0])
+        for (stage, _), failed in tally.items.items():
+            per_stage[stage][0] += 1
+            per_stage[stage][1] += failed
+        for grain, key in (("d", day), ("m", day[:8] + "01"), ("y", day[:5] + "01-01")):
+            for store in (store_id, CHAIN):
+                for checklist in (checklist_id, CHAIN):
+                    row = self.audits[(grain, checklist, store, key)]
+                    row[0] += 1
+                    row[1] += tally.total is not None
+                    row[2] += tally.total or 0.0
+                for stage in {*tally.stages, *per_stage}:
+                    score = tally.stages.get(stage)
+                    stage_row = self.stages[(grain, store, key, checklist_id, stage)]
+                    stage_row[0] += score is not None
+                    stage_row[1] += score or 0.0
+                    stage_row[2] += per_stage[stage][0]
+                    stage_row[3] += per_stage[stage][1]
+                for (stage, item), failed in tally.items.items():
+                    item_row = self.items[(grain, store, key, checklist_id, stage, item)]
+                    item_row[0] += 1
+                    item_row[1] += failed
+
+    def write(self, db: sqlite_utils.Database) -> None:
+        for table, key, counts, rows in (
+            ("audit_rollups", ("grain", "checklist_id", "store_id", "day"), ("approved", "scored", "total_sum"), self.audits),
+            ("audit_stage_rollups", ("grain", "store_id", "day", "checklist_id", "stage_id"), ("scored", "score_sum", "answered", "failed"),
+             self.stages),
+            ("audit_item_rollups", ("grain", "store_id", "day", "checklist_id", "stage_id", "item_id"), ("answered", "failed"), self.items),
+        ):
+            columns = (*key, *counts)
+            db.conn.executemany(
+                f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))}) "
+                f"ON CONFLICT ({', '.join(key)}) DO UPDATE SET {', '.join(f'{c} = {c} + excluded.{c}' for c in counts)}",
+                [(*k, *v) for k, v in rows.items()],
+            )
+        db.conn.executemany("INSERT OR IGNORE INTO rollup_stores (store_id) VALUES (?)", [(s,) for s in sorted(self.stores)])
+
+
+def _approved(db: sqlite_utils.Database, visit_id: str | None) -> Iterator[dict[str, Any]]:
+    """The latest revision of each approved visit's audit (of one visit, when given), with the visit's checklist version."""
+    sql = (
+        "SELECT v.checklist_id, v.checklist_version, a.store_id, a.local_day, a.body, a.result FROM visits v "
+        "JOIN audits a ON a.visit_id = v.id AND a.revision = (SELECT MAX(b.revision) FROM audits b WHERE b.visit_id = v.id) "
+        "WHERE v.state = 'approved'"
+    )
+    yield from db.query(sql + " AND v.id = ?", [visit_id]) if visit_id is not None else db.query(sql)
+
+
+class _StageOf(msgspec.Struct):
+    stages: list[_Stage]
+
+
+class _Stage(msgspec.Struct):
+    id: str
+    items: list[_Item]
+
+
+class _Item(msgspec.Struct):
+    id: str
+
+
+def _add(db: sqlite_utils.Database, rows: Iterable[dict[str, Any]], sums: _AuditSums) -> None:
+    checklists: dict[tuple[str, int], dict[str, str]] = {}
+    for row in rows:
+        version = (row["checklist_id"], row["checklist_version"])
+        if version not in checklists:
+            body = next(db.query("SELECT body FROM book_versions WHERE kind = 'checklist' AND doc_id = ? AND version = ?", list(version)))
+            checklist = msgspec.json.decode(body["body"], type=_StageOf)
+            checklists[version] = {item.id: stage.id for stage in checklist.stages for item in stage.items}
+        audit = msgspec.json.decode(row["body"], type=AuditSubmission)
+        result = msgspec.json.decode(row["result"], type=AuditResult)
+        sums.add(row["store_id"], row["checklist_id"], row["local_day"], audit_tally(audit, result.score, checklists[version]))
+
+
+def add_approved_audit(db: sqlite_utils.Database, visit_id: str) -> None:
+    """Add the visit's approved audit (its latest revision) to the roll-ups; call it in the approval's transaction, once."""
+    sums = _AuditSums()
+    _add(db, _approved(db, visit_id), sums)
+    sums.write(db)
+
+
+_SURVEY_VALUES = (
+    "suspect IS NULL", "suspect IS NOT NULL",
+    *(f"suspect IS NULL AND {c} IS {v}" for c, (low, high) in SCORES.items() for v in range(low, high + 1)),
+)
+_COPIES = (
+    "(SELECT 'd' AS grain UNION ALL SELECT 'm' UNION ALL SELECT 'y') g, (SELECT 0 AS whole UNION ALL SELECT 1) t, (SELECT 0 AS whole UNION ALL SELECT 1) s"
+)
+_KEY = (
+    "g.grain, CASE t.whole WHEN 1 THEN '*' ELSE b.touchpoint_id END, CASE s.whole WHEN 1 THEN '*' ELSE b.store_id END, "
+    "CASE g.grain WHEN 'd' THEN b.local_day WHEN 'm' THEN substr(b.local_day, 1, 8) || '01' ELSE substr(b.local_day, 1, 5) || '01-01' END"
+)
+
+
+def rebuild_rollups(db: sqlite_utils.Database) -> None:
+    """Make every roll-up again from the answers and the approved audits (in the caller's transaction)."""
+    for table in ("survey_rollups", "survey_dimension_rollups", "audit_rollups", "audit_stage_rollups", "audit_item_rollups", "rollup_stores"):
+        db.execute(f"DELETE FROM {table}")
+    # Each store's, touchpoint's and day's sums first (one pass over the index by store, touchpoint and
+    # day), then each of them added to its copies: by day and month, for the chain and all touchpoints.
+    sums = ", ".join(f"SUM({value}) AS {column}" for value, column in zip(_SURVEY_VALUES, SURVEY_COUNTS))
+    db.execute(
+        f"INSERT INTO survey_rollups (grain, touchpoint_id, store_id, day, {', '.join(SURVEY_COUNTS)}) "
+        f"SELECT {_KEY}, {', '.join(f'SUM(b.{c})' for c in SURVEY_COUNTS)} "
+        f"FROM (SELECT store_id, touchpoint_id, local_day, {sums} FROM survey_responses WHERE local_day IS NOT NULL "
+        f"GROUP BY store_id, touchpoint_id, local_day) b, {_COPIES} GROUP BY 1, 2, 3, 4"
+    )
+    db.execute(
+        "INSERT INTO survey_dimension_rollups (grain, touchpoint_id, store_id, day, dimension, scale_min, scale_max, n, total) "
+        f"SELECT {_KEY}, b.dimension, b.scale_min, b.scale_max, SUM(b.n), SUM(b.total) "
+        "FROM (SELECT store_id, touchpoint_id, local_day, dimension, scale_min, scale_max, COUNT(*) AS n, SUM(value) AS total "
+        "FROM survey_dimension_answers WHERE counted = 1 GROUP BY store_id, touchpoint_id, local_day, dimension, scale_min, scale_max) b, "
+        f"{_COPIES} GROUP BY 1, 2, 3, 4, 5, 6, 7"
+    )
+    db.execute("INSERT OR IGNORE INTO rollup_stores (store_id) SELECT DISTINCT store_id FROM survey_rollups WHERE store_id <> '*'")
+    audits = _AuditSums()
+    _add(db, _approved(db, None), audits)
+    audits.write(db)
