@@ -21,8 +21,8 @@ export class SignedOut extends Refused {}
 
 export const session = () => db.get("kv", "session");
 
-async function call(path, { method = "GET", body, form, etag, token } = {}) {
-  const headers = { Accept: "application/json" };
+async function call(path, { method = "GET", body, form, etag, token, accept = "application/json" } = {}) {
+  const headers = { Accept: accept };
   if (token) headers.Authorization = `Bearer ${token}`;
   if (etag) headers["If-None-Match"] = etag;
   if (body !== undefined) headers["Content-Type"] = "application/json";
@@ -207,3 +207,58 @@ export const evidence = (id) => kept(visitPath(id, "/evidence"), `evidence/${id}
 
 /** A visit's events, with the reviewers' comments (null if never fetched). */
 export const history = (id) => kept(visitPath(id, "/history"), `history/${id}`, null);
+
+// --- The managers' workspace: read from the network only (a decision must rest on what the server has now) ---
+
+/** Every visit in `state` the reader may see, page after page. */
+export const visitsIn = (state) => everyPage(`/api/v1/visits?state=${encodeURIComponent(state)}`);
+
+/** A visit with its latest score, flags and whether every photo it needs has arrived. */
+export const visitDetail = async (id) => (await signedIn(visitPath(id))).json();
+
+/** A visit's latest audit as submitted, with its result (null before the first). */
+export async function auditOf(id) {
+  try {
+    return await (await signedIn(visitPath(id, "/audit"))).json();
+  } catch (error) {
+    if (error instanceof Refused && !(error instanceof SignedOut) && error.status === 404) return null;
+    throw error;
+  }
+}
+
+/** The records of a visit's photos and documents. */
+export const evidenceOf = async (id) => (await signedIn(visitPath(id, "/evidence"))).json();
+
+/** One evidence file as a Blob: images need the token, so they are fetched, never linked. */
+export async function evidenceFile(id, sha256) {
+  return (await signedIn(visitPath(id, `/evidence/${encodeURIComponent(sha256)}`), { accept: "*/*" })).blob();
+}
+
+/** Approve, reject or return a submitted visit, with a comment (needed to reject or return). */
+export async function review(id, decision, comment) {
+  return (await signedIn(visitPath(id, "/review"), { method: "POST", body: { decision, comment } })).json();
+}
+
+/** The printable report as an HTML Blob in `lang` (it needs the token, which stays out of every URL). */
+export async function report(id, lang) {
+  const response = await signedIn(visitPath(id, `/report?lang=${encodeURIComponent(lang)}`), { accept: "text/html" });
+  return new Blob([await response.text()], { type: "text/html;charset=utf-8" });
+}
+
+const complaintPath = (ticket, rest = "") => `/api/v1/complaints/${encodeURIComponent(ticket)}${rest}`;
+
+/** The complaint queue (open ones; `all`: resolved and closed too), page after page. */
+export const complaints = (all = false) => everyPage(`/api/v1/complaints${all ? "?all=true" : ""}`);
+
+/** One complaint with its history: {complaint, events}. */
+export const complaint = async (ticket) => (await signedIn(complaintPath(ticket))).json();
+
+/** Move a complaint (`fields`: note; to resolve, resolution, root_cause and reply): {complaint, events}. */
+export async function moveComplaint(ticket, to, fields) {
+  return (await signedIn(complaintPath(ticket, "/transitions"), { method: "POST", body: { to, ...fields } })).json();
+}
+
+/** Correct the reply of a resolved complaint: {complaint, events}. */
+export async function correctReply(ticket, reply, note) {
+  return (await signedIn(complaintPath(ticket, "/reply"), { method: "PUT", body: { reply, note } })).json();
+}

@@ -130,6 +130,11 @@ export function clock(iso, timeZone) {
   return new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeStyle: "short", timeZone }).format(new Date(iso));
 }
 
+/** Two instants (ISO 8601) as the clock in `timeZone` showed them, as one range in the reader's words. */
+export function clockRange(start, end, timeZone) {
+  return new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeStyle: "short", timeZone }).formatRange(new Date(start), new Date(end));
+}
+
 /** A score in percent (83.3) as the reader's language writes a percentage. */
 export function percent(value) {
   return new Intl.NumberFormat(locale, { style: "percent", maximumFractionDigits: 1 }).format(value / 100);

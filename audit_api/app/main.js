@@ -6,6 +6,7 @@
 //   #/visit/ID/stage/N   filling in stage N (fill.js)
 //   #/visit/ID/finish    checking and sending (fill.js)
 //
+// A manager or an admin gets the managers' workspace instead (workspace.js: #/review, #/complaints, ...).
 // A phone with no device token sees how to sign in (enrol.js). The outbox (outbox.js) sends at start, when
 // the network returns and when asked; the screens that show it are drawn again when it changes.
 // When a screen has finished (its checklists downloaded, its words kept offline), <html> carries
@@ -20,6 +21,7 @@ import { h, status } from "./ui.js";
 import * as outbox from "./outbox.js";
 import { visitScreen } from "./visit.js";
 import { visitsScreen } from "./visits.js";
+import { hideNav, knows, manages, workspaceScreen } from "./workspace.js";
 
 const main = document.getElementById("main");
 const SCREENS = [
@@ -74,9 +76,14 @@ async function route() {
   const mine = ++routing;
   busy(true);
   try {
-    if (!(await api.session())) {
+    const session = await api.session();
+    if (!session) {
+      hideNav();
       instructions(main, notice?.());
+    } else if (manages(me || session)) {
+      await workspaceScreen(main, { me, signOut });
     } else {
+      hideNav();
       for (const [pattern, screen] of SCREENS) {
         const match = location.hash.match(pattern);
         if (match) {
@@ -90,7 +97,13 @@ async function route() {
       me = null;
       notice = revoked;
       await speak(null);
+      hideNav();
       instructions(main, notice());
+    } else if (error instanceof api.Offline) { // the workspace reads the network only
+      main.replaceChildren(
+        h("p", { class: "problem", role: "alert" }, t("No network: connect, then try again.")),
+        h("p", {}, h("button", { type: "button", onclick: route }, t("Try again"))),
+      );
     } else if (error instanceof api.Refused) {
       main.replaceChildren(
         h("p", { class: "problem", role: "alert" }, t("The server could not answer. Try again in a few minutes.")),
@@ -99,7 +112,7 @@ async function route() {
     } else {
       main.replaceChildren(
         h("p", { class: "problem", role: "alert" }, t("Something went wrong on this phone. Nothing you saved is lost.")),
-        h("p", {}, h("a", { href: "#/" }, t("Back to my visits"))),
+        h("p", {}, h("a", { href: "#/" }, manages(me) ? t("Back to the start") : t("Back to my visits"))),
       );
       console.error(error);
     }
@@ -128,7 +141,7 @@ async function signedIn() {
   }
   await speak(me?.language);
   status({ offline }); // in the words just chosen
-  if (!location.hash.startsWith("#/visit/")) history.replaceState(null, "", "/app/#/");
+  if (!location.hash.startsWith("#/visit/") && !knows(location.hash)) history.replaceState(null, "", "/app/#/");
   await route();
   outbox.keepSending();
 }

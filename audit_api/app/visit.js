@@ -40,7 +40,7 @@ function flagWords(flag, zone) {
   }
 }
 
-function resultView(result, checklist, zone) {
+export function resultView(result, checklist, zone) {
   const stages = new Map((checklist?.stages || []).map((stage) => [stage.id, stage]));
   const items = new Map((checklist?.stages || []).flatMap((stage) => stage.items.map((item) => [item.id, item.text])));
   const score = result.score;

@@ -19,10 +19,16 @@ export function stateName(state) {
     submitted: t("visit|Submitted"),
     approved: t("visit|Approved"),
     rejected: t("visit|Rejected"),
+    cancelled: t("visit|Cancelled"),
   }[state] || state;
 }
 
-const ORDER = ["assigned", "in_progress", "returned", "submitted", "approved", "rejected"];
+const ORDER = ["assigned", "in_progress", "returned", "submitted", "approved", "rejected", "cancelled"];
+
+/** A cancelled visit leaves the list, unless this phone still holds a draft for it (then it shows as cancelled). */
+function listed(visit, work) {
+  return visit.state !== "cancelled" || Boolean(work.get(visit.id)?.draft);
+}
 
 /** Whether the visit's last day has passed in its store's time zone. */
 export function ended(visit, store) {
@@ -66,7 +72,8 @@ function sending(entries) {
 }
 
 function render(main, me, visits, stores, checklists, work, entries, signOut) {
-  const groups = ORDER.map((state) => [state, visits.filter((visit) => visit.state === state)]).filter(([, list]) => list.length);
+  const shown = visits.filter((visit) => listed(visit, work));
+  const groups = ORDER.map((state) => [state, shown.filter((visit) => visit.state === state)]).filter(([, list]) => list.length);
   show(main,
     h("h1", {}, t("My visits")),
     sending(entries),
@@ -102,6 +109,7 @@ export async function visitsScreen(main, { me, signOut }) {
   render(main, me, visits, stores, checklists, work, entries, signOut);
   if (offline) return;
   for (const visit of visits) {
+    if (visit.state === "cancelled") continue; // nothing more to do for it
     if (!OPEN.has(visit.state) && checklists.get(visit.id)) continue; // done with: its kept copy will do
     const { checklist, offline: lost } = await api.checklist(visit, lang);
     if (lost) {

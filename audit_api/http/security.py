@@ -10,7 +10,8 @@ reach error pages, the OpenAPI reference and the static site too (route middlewa
       errors, the audit report)           blocks by hash, images only as data: URIs
     /schema (Swagger UI, offline)       `SCHEMA_POLICY`: scripts, styles and the spec from this origin only
     the auditors' app (/app/)           `APP_POLICY`: scripts, styles, its service worker, manifest and API calls
-                                          from this origin only; images also as blob: and data: (photos); no form posts
+                                          from this origin only (and the report's <style> by hash: the app opens
+                                          the report as a blob); images also as blob: and data: (photos); no form posts
     the public site (`audit site        `SitePolicy`: scripts from this origin plus exactly the inline scripts
       build`, served at /)                MkDocs Material wrote, by the hashes the build lists in <site>/.csp.json
 
@@ -31,15 +32,17 @@ from urllib.parse import quote
 
 from litestar.types import Message, Scope
 
-from ..render.csp import PAGE_POLICY
+from ..render.csp import PAGE_POLICY, style_hashes
 from ..site.build import CSP_FILE
 
 log = logging.getLogger("audit_api")
 
 SITE_ROUTE_OPT = {"page_kind": "site"}
 APP_ROUTE_OPT = {"page_kind": "app"}
+# The app opens the audit report (fetched with its token) as a blob: URL, which keeps the app's policy: so the
+# policy allows the report's own <style> by its hash, as the report's own page does.
 APP_POLICY = (
-    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' blob: data:; connect-src 'self'; "
+    f"default-src 'none'; script-src 'self'; style-src 'self' {' '.join(style_hashes('report.html'))}; img-src 'self' blob: data:; connect-src 'self'; "
     "worker-src 'self'; manifest-src 'self'; form-action 'none'; base-uri 'none'; frame-ancestors 'none'"
 )
 SCHEMA_POLICY = (
