@@ -40,7 +40,7 @@ class Closing(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=T
 
 class ActionsController(Controller):
     path = "/api/v1/actions"
-    tags = ["visits"]
+    tags = ["actions"]
     guards = [require("admin", "manager")]
 
     @get(
@@ -106,7 +106,7 @@ class PhotoFile(Documented):
 
 class ActionPhotosController(Controller):
     path = "/api/v1/actions/{action_id:str}/photo"
-    tags = ["visits"]
+    tags = ["actions"]
     guards = [require("admin", "manager")]
 
     @post(

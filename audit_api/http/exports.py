@@ -83,10 +83,11 @@ def _download(context: SignedIn, kind: Kind, fmt: Format, since: dt.date | None,
 
 class ExportsController(Controller):
     path = "/api/v1/exports"
+    tags = ["reports"]
     guards = [require("admin", "manager")]
 
     @get(
-        "/audits", tags=["visits"], summary="Audits, one row per item answer of each visit's latest revision (CSV or JSON lines)",
+        "/audits", summary="Audits, one row per item answer of each visit's latest revision (CSV or JSON lines)",
         description=_described("audits", "Every visit's latest revision within the filters, by day, one row per item answer."),
         sync_to_thread=False, response_headers=DOWNLOAD, responses=problems(400, 401, 403, 422), operation_class=Download,
         response_description="The export as an attachment: CSV, or JSON lines with `format=jsonl`; the columns are in the description",
@@ -98,7 +99,7 @@ class ExportsController(Controller):
         return _download(context, "audits", fmt, since, until, store, city, country)
 
     @get(
-        "/responses", tags=["feedback"], summary="Survey responses, one row each (CSV or JSON lines)",
+        "/responses", summary="Survey responses, one row each (CSV or JSON lines)",
         description=_described("responses", "Every survey response within the filters, by day; contact details only where the customer consented."),
         sync_to_thread=False, response_headers=DOWNLOAD, responses=problems(400, 401, 403, 422), operation_class=Download,
         response_description="The export as an attachment: CSV, or JSON lines with `format=jsonl`; the columns are in the description",
@@ -110,7 +111,7 @@ class ExportsController(Controller):
         return _download(context, "responses", fmt, since, until, store, city, country)
 
     @get(
-        "/complaints", tags=["feedback"], summary="Complaints, one row each, with their clock (CSV or JSON lines)",
+        "/complaints", summary="Complaints, one row each, with their clock (CSV or JSON lines)",
         description=_described("complaints", "Every complaint received within the filters, by the day it was received."),
         sync_to_thread=False, response_headers=DOWNLOAD, responses=problems(400, 401, 403, 422), operation_class=Download,
         response_description="The export as an attachment: CSV, or JSON lines with `format=jsonl`; the columns are in the description",

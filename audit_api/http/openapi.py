@@ -243,5 +243,8 @@ TAGS = [
     Tag(name="accounts", description="Users, enrolment codes and device tokens."),
     Tag(name="visits", description="Mystery visits: assignment, the checklist, audits, evidence, review and history."),
     Tag(name="feedback", description="Customers' complaints, survey responses and their metrics, for managers."),
+    Tag(name="planning", description="Waves of visits, CSV imports, cancelling and reassigning, auditors' exclusions."),
+    Tag(name="actions", description="Corrective actions opened by the failed items of approved audits, until the store closes them."),
+    Tag(name="reports", description="The dashboard's figures and the exports, over a period and a scope, for managers and BI tools."),
     Tag(name="ops", description="For the people who run the service."),
 ]

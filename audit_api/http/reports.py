@@ -36,7 +36,7 @@ def _check_period(since: dt.date | None, until: dt.date | None) -> None:
 
 class DashboardController(Controller):
     path = "/api/v1/dashboard"
-    tags = ["visits", "feedback"]  # both: the figures of audits, surveys and complaints
+    tags = ["reports"]
     guards = [require("admin", "manager")]
 
     @get(

@@ -195,7 +195,7 @@ class PlanningController(Controller):
     admins set which stores each auditor is excluded from."""
 
     path = "/api/v1"
-    tags = ["visits"]
+    tags = ["planning"]
     guards = [require("admin", "manager")]
 
     @post(
