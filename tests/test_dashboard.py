@@ -194,10 +194,11 @@ def test_every_figure_of_the_chain_by_hand(loaded: Database, world: dict[str, Ac
     assert tangibles["trend"] == [{"day": "2026-11-23", "mean": 4.5, "count": 2}]
     assert survey["dimensions"]["empathy"] == {"mean": None, "count": 0, "min": None, "max": None, "trend": []}
 
-    # K1-K5 at 11:00 UTC on the 24th: answered K1 (4 h, on time), K2 (24 h, late), K5 (2 h, on time): 2 of 5 on
-    # time; median of 2, 4, 24 hours; open K3 (unacknowledged past 04:00) and K4 (past its 06:00 answer time).
+    # K1-K5 at 11:00 UTC on the 24th: answered K1 (4 h, on time), K2 (24 h, late), K5 (2 h, on time); open K3
+    # (unacknowledged past 04:00, within its answer time: not decided yet) and K4 (past its 06:00 answer time: late).
+    # Decided: K1, K2, K5, K4 -> 2 of 4 on time; median of 2, 4, 24 hours.
     assert board["complaints"] == {
-        "received": 5, "answered": 3, "answered_on_time": 2, "on_time_share": 40.0, "median_hours_to_answer": 4.0,
+        "received": 5, "answered": 3, "answered_on_time": 2, "decided": 4, "on_time_share": 50.0, "median_hours_to_answer": 4.0,
         "open_now": 2, "overdue_now": 1, "acknowledgement_overdue_now": 1,
     }
     assert board["checklists_due"] == []  # both reviewed 2026-10-15: due 2027-04-15, beyond 24 December
@@ -226,7 +227,7 @@ def test_a_manager_of_one_store_sees_only_its_figures(loaded: Database, world: d
     assert [p["day"] for p in survey["trend"]] == ["2026-11-23", "2026-11-24"]
     # K1 (4 h, on time) and K2 (24 h, late): 1 of 2, median (4 + 24) / 2
     assert board["complaints"] == {
-        "received": 2, "answered": 2, "answered_on_time": 1, "on_time_share": 50.0, "median_hours_to_answer": 14.0,
+        "received": 2, "answered": 2, "answered_on_time": 1, "decided": 2, "on_time_share": 50.0, "median_hours_to_answer": 14.0,
         "open_now": 0, "overdue_now": 0, "acknowledgement_overdue_now": 0,
     }
     assert board["actions"] == {"open": 4, "overdue": 0}  # A's and B's two failed items each
@@ -250,10 +251,11 @@ def test_store_city_country_and_period_filters(loaded: Database, world: dict[str
     assert (sarajevo["audits"]["audits"], sarajevo["complaints"]["received"], sarajevo["complaints"]["answered_on_time"]) == (2, 3, 2)
     assert (alta["audits"]["audits"], alta["complaints"]["received"], alta["complaints"]["median_hours_to_answer"]) == (0, 1, 2.0)
     # The 24th in each store's own time zone: audit C; answers R2 (00:30 Sarajevo) and R5 (00:30 Moscow); K3 and K5
+    # (K5 answered on time; K3 open within its answer time, not decided yet: 1 of 1 on time)
     assert (one_day["audits"]["audits"], one_day["audits"]["mean_score"]) == (1, 90.0)
     assert one_day["survey"]["responses"] == 2 and one_day["survey"]["nps"]["score"] == -50.0
     assert one_day["complaints"] == {
-        "received": 2, "answered": 1, "answered_on_time": 1, "on_time_share": 50.0, "median_hours_to_answer": 2.0,
+        "received": 2, "answered": 1, "answered_on_time": 1, "decided": 1, "on_time_share": 100.0, "median_hours_to_answer": 2.0,
         "open_now": 1, "overdue_now": 0, "acknowledgement_overdue_now": 1,
     }
     assert backwards.status_code == 422 and backwards.json()["errors"][0]["path"] == "query.to"

@@ -6,7 +6,9 @@
   first, then by how many failed, then by id, so a ranking reads the same every time.
 - Stores are ranked by their mean audit total, the highest first.
 - The complaint clock: a complaint is answered on time when it was resolved at or before its answer
-  time (`respond_by`); the median time to answer is over those answered, in hours.
+  time (`respond_by`). The share on time is over the complaints whose outcome is known: those answered,
+  and those still open past their answer time (late whatever happens next); one still open within its
+  time counts neither way yet. The median time to answer is over those answered, in hours.
 - Trends go by day; over more than `WEEKLY_AFTER_DAYS` days, by ISO week (keyed by its Monday).
 - A checklist is due for its review six months after `reviewed`; the dashboard lists those due within
   `REVIEW_WARNING` of today.
@@ -99,7 +101,8 @@ class ComplaintClock(msgspec.Struct, frozen=True, kw_only=True):
     received: int  # complaints received in the period
     answered: int  # resolved (or since closed)
     answered_on_time: int  # resolved at or before their answer time
-    on_time_share: float | None  # answered_on_time as a percentage of those received; null with none received
+    decided: int  # whose outcome is known: answered, or open past their answer time
+    on_time_share: float | None  # answered_on_time as a percentage of those decided; null with none decided
     median_hours_to_answer: float | None  # from received to resolved, over those answered
     open_now: int
     overdue_now: int  # open past their answer time
@@ -124,8 +127,9 @@ def complaint_clock(complaints: Iterable[ComplaintTimes], now: dt.datetime) -> C
             on_time += resolved <= dt.datetime.fromisoformat(c.respond_by)
             waits.append(resolved - dt.datetime.fromisoformat(c.received_at))
     return ComplaintClock(
-        received=received, answered=answered, answered_on_time=on_time,
-        on_time_share=round(on_time * 100 / received, 1) if received else None, median_hours_to_answer=median_hours(waits),
+        received=received, answered=answered, answered_on_time=on_time, decided=answered + overdue,
+        on_time_share=round(on_time * 100 / (answered + overdue), 1) if answered + overdue else None,
+        median_hours_to_answer=median_hours(waits),
         open_now=open_now, overdue_now=overdue, acknowledgement_overdue_now=unacknowledged,
     )
 
