@@ -111,6 +111,8 @@ MATRIX: list[tuple[str, str, Body | None, tuple[int, ...]]] = [
     ("POST", "/api/v1/visit-imports", lambda db, w: _visit_csv(), (401, 403, 403, 403, 403, 201)),
     ("POST", "/api/v1/visits/{upcoming}/cancel", lambda db, w: {"json": {"reason": "The store closes for works."}}, (401, 403, 403, 404, 404, 200)),
     ("POST", "/api/v1/visits/{upcoming}/reassign", lambda db, w: {"json": {"auditor": "auditor-b"}}, (401, 403, 403, 404, 404, 200)),
+    ("GET", "/api/v1/auditors", None, (401, 403, 403, 403, 403, 200)),
+    ("GET", "/api/v1/checklists", None, (401, 403, 403, 403, 403, 200)),
     ("GET", "/api/v1/users/{name}/exclusions", None, (401, 403, 403, 403, 403, 200)),
     ("PUT", "/api/v1/users/{name}/exclusions", lambda db, w: {"json": {"stores": [STORE_X]}}, (401, 403, 403, 403, 403, 200)),
     ("GET", "/api/v1/visits", None, (401, 200, 200, 200, 200, 200)),

@@ -262,3 +262,66 @@ export async function moveComplaint(ticket, to, fields) {
 export async function correctReply(ticket, reply, note) {
   return (await signedIn(complaintPath(ticket, "/reply"), { method: "PUT", body: { reply, note } })).json();
 }
+
+// --- Planning and corrective actions (plan.js, actions.js) ---
+
+/** The auditors a planner may send, each with the stores they are excluded from (403 for one who does not plan). */
+export const auditors = () => everyPage("/api/v1/auditors");
+
+/** The checklists a planner may plan visits with, titled in `lang`. */
+export const checklists = async (lang) => (await signedIn(`/api/v1/checklists?lang=${encodeURIComponent(lang)}`)).json();
+
+/** Plan a wave (every store of `wave.store_ids` x a checklist x a window, spread over `wave.auditors`): the visits made. */
+export const planWave = async (wave) => (await signedIn("/api/v1/visit-waves", { method: "POST", body: wave })).json();
+
+/** Import visits from a CSV file (a Blob or File, sent as it is): the visits made. */
+export async function importVisits(file) {
+  const csv = new Blob([await file.arrayBuffer()], { type: "text/csv" });
+  return (await signedIn("/api/v1/visit-imports", { method: "POST", form: csv })).json();
+}
+
+/** Cancel an upcoming visit, saying why. */
+export const cancelVisit = async (id, reason) => (await signedIn(visitPath(id, "/cancel"), { method: "POST", body: { reason } })).json();
+
+/** Give a visit not yet started to another auditor (by login). */
+export const reassignVisit = async (id, auditor) => (await signedIn(visitPath(id, "/reassign"), { method: "POST", body: { auditor } })).json();
+
+const actionPath = (id, rest = "") => `/api/v1/actions/${encodeURIComponent(id)}${rest}`;
+
+/** Every corrective action the reader may see for a query of the API's filters ("state=open&store=X"), page after page. */
+export const actions = (query) => everyPage(`/api/v1/actions${query ? `?${query}` : ""}`);
+
+/** One action with the photos uploaded for it: {action, photos}. */
+export const action = async (id) => (await signedIn(actionPath(id))).json();
+
+/** Upload a photo of what was done (multipart): its record, with its sha256. */
+export async function uploadActionPhoto(id, blob) {
+  const form = new FormData();
+  form.append("file", blob, "done.jpg");
+  return (await signedIn(actionPath(id, "/photo"), { method: "POST", form })).json();
+}
+
+/** Close an action with a note and, optionally, a photo uploaded for it (its sha256): {action, photos}. */
+export const closeAction = async (id, note, photo) => (await signedIn(actionPath(id, "/close"), { method: "POST", body: { note, photo } })).json();
+
+/** One photo of an action as a Blob (it needs the token, so it is fetched, never linked). */
+export async function actionPhoto(id, sha256) {
+  return (await signedIn(actionPath(id, `/photo/${encodeURIComponent(sha256)}`), { accept: "*/*" })).blob();
+}
+
+// --- The dashboard and exports (dashboard.js, export.js) ---
+
+/** Every store of the chain in `lang` (public, no token): the pickers offer those the reader covers. */
+export async function stores(lang) {
+  return (await (await call(`/api/v1/stores?lang=${encodeURIComponent(lang)}`)).json()).stores;
+}
+
+/** The dashboard's figures for a query of the API's filters ("from=...&to=...&store=..."). */
+export const dashboard = async (query) => (await signedIn(`/api/v1/dashboard?${query}`)).json();
+
+/** One page of visits in `state` (the earliest window first): enough to find a visit of each checklist, whose
+ *  checklist names its stages and items (the API has no other way to read a checklist's words). */
+export const visitsPage = async (state, limit) => (await signedIn(`/api/v1/visits?state=${encodeURIComponent(state)}&limit=${limit}`)).json();
+
+/** An export as the server streams it: the Response, whose body the caller reads as it arrives. */
+export const exportOf = (kind, query) => signedIn(`/api/v1/exports/${encodeURIComponent(kind)}?${query}`, { accept: "*/*" });

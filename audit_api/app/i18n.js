@@ -9,7 +9,7 @@
 
 let words = {};
 export let lang = "en";
-let locale = "en"; // what Intl formats with: `lang`, or the nearest language whose data the browser has
+export let locale = "en"; // what Intl formats with: `lang`, or the nearest language whose data the browser has
 
 // Browsers may ship no CLDR data for a language and format with the root locale ("2026 M11 24"): Chromium
 // has none for Bosnian. Then dates are written as the nearest language it has writes them.

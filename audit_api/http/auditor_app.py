@@ -8,6 +8,8 @@ a device token, which the app gets by trading the one-time code at `POST /api/v1
                                  the fragment, which browsers never send (so it reaches no log again)
     GET /app/                    the app's page (`/app` answers 308 to `/app/`, the service worker's scope)
     GET /app/<file>              the shell's files, each with a strong ETag, revalidated on every use
+                                 (workspace/... and vendor/...: the managers' screens and their libraries,
+                                 served the same way but not precached)
     GET /app/sw.js               the service worker, with the shell's version and file list written in
     GET /app/languages.json      the chain's languages and its default, from which the app picks the auditor's
     GET /app/words/<lang>.json   the app's words in one language, {id: word} (`app/words.py`), public
@@ -52,6 +54,9 @@ MEDIA_TYPES = {
     ".webmanifest": "application/manifest+json",
 }
 NOT_PRECACHED = {".png"}  # launcher icons: a phone keeps its own copy when it installs the app
+# The managers' workspace's screens (workspace/) and the libraries only they load (vendor/: the dashboard's
+# charts) are imported lazily: an auditor's phone never downloads them, and the workspace reads the network only.
+NOT_PRECACHED_UNDER = ("workspace/", "vendor/")
 SHELL_SLOT = b'"__SHELL__"'  # in sw.js: replaced by {"version": ..., "files": [...]}
 REVALIDATE = "no-cache"  # cached anywhere, but asked again (a 304 when unchanged): a release shows at once
 IfNoneMatch = Annotated[str | None, HeaderParameter(name="If-None-Match")]
@@ -82,13 +87,19 @@ class Shell:
 
     @classmethod
     def read(cls, folder: Path) -> Shell:
-        sources = {path.name: path.read_bytes() for path in sorted(folder.iterdir()) if path.suffix in MEDIA_TYPES}
+        sources = {
+            path.relative_to(folder).as_posix(): path.read_bytes()
+            for path in sorted(folder.rglob("*")) if path.suffix in MEDIA_TYPES and path.is_file()
+        }
         digest = hashlib.sha256()
         for name, content in sources.items():
             digest.update(name.encode() + b"\0" + hashlib.sha256(content).digest())
         version = digest.hexdigest()[:16]
         urls = {name: "/app/" if name == "index.html" else f"/app/{name}" for name in sources}
-        precached = [urls[name] for name in sources if Path(name).suffix not in NOT_PRECACHED and name != "sw.js"]
+        precached = [
+            urls[name] for name in sources
+            if Path(name).suffix not in NOT_PRECACHED and not name.startswith(NOT_PRECACHED_UNDER) and name != "sw.js"
+        ]
         manifest = json.dumps({"version": version, "files": sorted([*precached, "/app/languages.json"])}).encode()
         if SHELL_SLOT not in sources["sw.js"]:
             raise ValueError(f"{folder / 'sw.js'} lacks the {SHELL_SLOT.decode()} slot for the shell's version and files")

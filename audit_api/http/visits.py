@@ -24,8 +24,9 @@ from msgspec import Meta
 from ..domain.checklist_view import ChecklistView, checklist_view
 from ..domain.visits import Decision, State
 from ..services import planning, visits
-from ..services.planning import Exclusions, Wave
+from ..services.planning import AuditorChoice, ChecklistChoice, Exclusions, Wave
 from ..services.visits import Assignment, LatestAudit, VisitDetail, VisitHistory, VisitView
+from ..store.planning import AUDITOR_ORDER
 from ..store.visits import VISIT_ORDER
 from .auth import require
 from .context import AcceptLanguage, Lang, SignedIn, language_for
@@ -233,6 +234,33 @@ class PlanningController(Controller):
     )
     def reassign(self, context: NamedDependency[SignedIn], visit_id: FromPath[str], data: JSONBody[Reassignment]) -> VisitView:
         return planning.reassign(context.database, context.book, context.user, visit_id, data.auditor, context.now)
+
+    @get(
+        "/auditors", summary="The auditors a planner may send, with the stores each is excluded from, a page at a time",
+        description=(
+            "For those who plan visits (admins, area managers; a store's managers where the book lets them). By login. "
+            "`excluded_stores`: of the stores the reader covers. At most `limit` a page; when more follow, the `Link` header names "
+            "the next page (`rel=\"next\"`)."
+        ),
+        sync_to_thread=True, response_headers=NEXT_PAGE, responses=problems(400, 401, 403),
+    )
+    def auditors(
+        self, request: Request[Any, Any, Any], context: NamedDependency[SignedIn], limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None
+    ) -> Response[list[AuditorChoice]]:
+        after = position(cursor, "auditors", AUDITOR_ORDER)
+        rows = planning.list_auditors(context.database, context.book, context.user, after=after, limit=limit + 1)
+        return answer(request, rows, limit, "auditors", AUDITOR_ORDER)
+
+    @get(
+        "/checklists", summary="The checklists a planner may plan visits with, titled in the reader's language",
+        description="For those who plan visits. The book's published checklists, by id (a book holds a handful: not paged).",
+        sync_to_thread=True, responses=problems(400, 401, 403),
+    )
+    def checklists(
+        self, context: NamedDependency[SignedIn], lang: Lang = None, accept_language: AcceptLanguage = None
+    ) -> list[ChecklistChoice]:
+        language = language_for(context, lang, accept_language)
+        return planning.list_checklists(context.database, context.book, context.user, language)
 
     @get(
         "/users/{name:str}/exclusions", guards=[require("admin")], summary="The stores an auditor is excluded from (admin)",

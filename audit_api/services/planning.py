@@ -10,7 +10,8 @@ this wave so far (ties: the order given), so the auditors' counts differ by at m
 exclusions force otherwise. A wave and an import are all or none, and each names every problem it
 finds at once: a wave by its field (`body.store_ids[3]`), an import by the CSV's line and column
 (`line 3.auditor`). A visit is cancelled only while upcoming, and changes auditor only while not yet
-started; each is an event of its history. Not for: one visit (`services/visits.py`).
+started; each is an event of its history. Those who plan (and only they) may list the auditors, with
+the stores each is excluded from, and the checklists they may plan. Not for: one visit (`services/visits.py`).
 """
 
 from __future__ import annotations
@@ -18,10 +19,11 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 import msgspec
 
+from ..book.i18n import pick
 from ..book.models import Book
 from ..domain.hours import day_start
 from ..domain.visits import CANCELLABLE, REASSIGNABLE, window_has_ended
@@ -294,6 +296,60 @@ def _planned_visit(database: Database, book: Book, by: User, visit_id: str) -> v
     if not access.may_plan(by, book.chain.visits, visit.store_id):
         raise Forbidden(f"you do not plan visits to store '{visit.store_id}'")
     return visit
+
+
+# --- what a planner chooses from --------------------------------------------------------------
+
+
+class AuditorChoice(msgspec.Struct, frozen=True, kw_only=True):
+    """An auditor a planner may send: only those who plan learn auditors' logins (`access.sees_auditor`)."""
+
+    name: str  # the login, as `GET /api/v1/users` names it
+    display_name: str
+    excluded_stores: list[str]  # of the stores the planner covers, sorted: never offer the auditor a visit there
+
+
+class ChecklistChoice(msgspec.Struct, frozen=True, kw_only=True):
+    id: str
+    version: int  # the published version a visit planned now uses
+    title: str  # in the reader's language
+    channel: str
+
+
+def _planner(book: Book, by: User) -> None:
+    if not access.plans_visits(by, book.chain.visits):
+        raise Forbidden("you do not plan visits")
+
+
+def list_auditors(
+    database: Database, book: Book, by: User, *, after: Sequence[object] | None = None, limit: int | None = None
+) -> list[AuditorChoice]:
+    """The auditors who are not disabled, by login, each with the stores (of those `by` covers) they are
+    excluded from; for those who plan visits only."""
+    _planner(book, by)
+    db = database.read()
+    rows = store.active_auditors(db, after=after, limit=limit)
+    excluded = store.exclusions_of(db, [row.id for row in rows])
+    return [
+        AuditorChoice(
+            name=row.name, display_name=row.display_name,
+            excluded_stores=sorted(s for user_id, s in excluded if user_id == row.id and access.covers(by, s)),
+        )
+        for row in rows
+    ]
+
+
+def list_checklists(database: Database, book: Book, by: User, language: str) -> list[ChecklistChoice]:
+    """The book's published checklists, by id, with their titles in `language`; for those who plan visits only.
+    A book holds a handful, so the list is not paged."""
+    _planner(book, by)
+    choices = []
+    for checklist in sorted(book.checklists, key=lambda c: c.id):
+        version = _checklist_version(database, checklist.id)
+        if version is not None:
+            title = pick(checklist.title, language, book.chain.default_language)
+            choices.append(ChecklistChoice(id=checklist.id, version=version, title=title, channel=checklist.channel))
+    return choices
 
 
 # --- shared -----------------------------------------------------------------------------------

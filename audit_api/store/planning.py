@@ -7,12 +7,29 @@ transaction). Who may plan, and which state may be cancelled or reassigned, is d
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
+import msgspec
 import sqlite_utils
 
 from ..domain.visits import State
-from .scope import column_in
+from .pages import Order, page
+from .scope import EVERYTHING, column_in
+
+AUDITOR_ORDER = Order(("name",))  # logins are unique
+
+
+class AuditorRow(msgspec.Struct, frozen=True, kw_only=True):
+    id: int
+    name: str
+    display_name: str
+
+
+def active_auditors(db: sqlite_utils.Database, *, after: Sequence[object] | None, limit: int | None) -> list[AuditorRow]:
+    """Auditors who are not disabled, by login, after the login `after` (None: from the first), at most `limit`."""
+    select = "SELECT id, name, display_name FROM users WHERE role = 'auditor' AND disabled_at IS NULL"
+    sql, args = page(select, [], EVERYTHING, AUDITOR_ORDER, after=after, limit=limit)
+    return [msgspec.convert(row, AuditorRow) for row in db.query(sql, args)]
 
 
 def excluded_stores(db: sqlite_utils.Database, user_id: int) -> list[str]:

@@ -6,10 +6,10 @@
 // overdue) are the API's. Resolving asks for three texts and says which one the customer sees: the reply.
 // The resolution and the root cause are staff notes. A resolved complaint's reply can be corrected.
 
-import * as api from "./api.js";
+import * as api from "../api.js";
 import { queueTable, say, storesOf, zoneOf } from "./desk.js";
-import { clock, days, t, zoneName } from "./i18n.js";
-import { h, show } from "./ui.js";
+import { clock, days, t, zoneName } from "../i18n.js";
+import { h, show } from "../ui.js";
 
 // The moves each state allows (as audit_api/domain/complaints.py's TRANSITIONS): the API refuses any other.
 const NEXT = {
@@ -53,7 +53,8 @@ function clocks(complaint) {
   ].filter(Boolean);
 }
 
-export async function complaintsScreen(main, all) {
+export async function complaintsScreen(main, query) {
+  const all = Boolean(query);
   const list = await api.complaints(all);
   const stores = await storesOf(list.map((complaint) => complaint.store_id));
   const columns = [t("Ticket number"), t("Store"), t("State"), t("When received"), t("Answer due")];

@@ -1,9 +1,9 @@
 // What the screens of the managers' workspace share: the stores they name, tables that become cards on
 // a phone, object URLs (photos, the report) released when the screen changes, and a word for the next screen.
 
-import * as api from "./api.js";
-import { lang, t } from "./i18n.js";
-import { h } from "./ui.js";
+import * as api from "../api.js";
+import { lang, t } from "../i18n.js";
+import { h } from "../ui.js";
 
 let notice = null; // said once, on the next screen drawn (what a decision did)
 

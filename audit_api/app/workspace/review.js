@@ -7,12 +7,12 @@
 // token as blobs, shown by object URL), the decision with its comment, and the printable report (fetched
 // the same way and opened as a blob: the token stays out of every URL).
 
-import * as api from "./api.js";
+import * as api from "../api.js";
 import { auditorName, blobUrl, queueTable, say, storesOf, zoneOf } from "./desk.js";
-import { clock, clockRange, days, lang, number, t, zoneName } from "./i18n.js";
-import { h, show } from "./ui.js";
-import { resultView } from "./visit.js";
-import { stateName } from "./visits.js";
+import { clock, clockRange, days, lang, number, t, zoneName } from "../i18n.js";
+import { h, show } from "../ui.js";
+import { resultView } from "../visit.js";
+import { stateName } from "../visits.js";
 
 const reviewLink = (id) => `#/review/${encodeURIComponent(id)}`;
 
