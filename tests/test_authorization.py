@@ -61,6 +61,7 @@ def world(database: Database, actors: dict[str, Actor]) -> dict[str, str]:
     return {
         "upcoming": upcoming.id, "submitted": done.id, "sha": digest, "token_b": token_b, "store": STORE_X,
         "name": "auditor-b", "ticket": ticket, "link": link, "approved": acted, "action": action, "action_sha": action_sha,
+        "checklist": "in-store-visit",
     }
 
 
@@ -113,6 +114,7 @@ MATRIX: list[tuple[str, str, Body | None, tuple[int, ...]]] = [
     ("POST", "/api/v1/visits/{upcoming}/reassign", lambda db, w: {"json": {"auditor": "auditor-b"}}, (401, 403, 403, 404, 404, 200)),
     ("GET", "/api/v1/auditors", None, (401, 403, 403, 403, 403, 200)),
     ("GET", "/api/v1/checklists", None, (401, 403, 403, 403, 403, 200)),
+    ("GET", "/api/v1/checklists/{checklist}", None, (401, 403, 403, 200, 200, 200)),  # the standards: any manager
     ("GET", "/api/v1/users/{name}/exclusions", None, (401, 403, 403, 403, 403, 200)),
     ("PUT", "/api/v1/users/{name}/exclusions", lambda db, w: {"json": {"stores": [STORE_X]}}, (401, 403, 403, 403, 403, 200)),
     ("GET", "/api/v1/visits", None, (401, 200, 200, 200, 200, 200)),

@@ -69,3 +69,18 @@ def test_where_the_book_lets_store_managers_plan_they_read_the_choices_too(loade
         checklists = client.get("/api/v1/checklists", headers=actors["manager_x"].headers)
     assert auditors.status_code == checklists.status_code == 200
     assert [a["name"] for a in auditors.json()] == ["auditor-a", "auditor-b"]
+
+
+def test_any_manager_reads_a_published_checklist_in_their_language(loaded: Database, actors: dict[str, Actor]) -> None:
+    with make_client(loaded) as client:
+        bosnian = client.get("/api/v1/checklists/in-store-visit", params={"lang": "bs"}, headers=actors["manager_x"].headers)
+        missing = client.get("/api/v1/checklists/no-such-list", headers=actors["admin"].headers)
+        auditor = client.get("/api/v1/checklists/in-store-visit", headers=actors["auditor_a"].headers)
+    assert bosnian.status_code == 200
+    checklist = bosnian.json()
+    first = BOOK.checklists_by_id["in-store-visit"].stages[0]
+    assert checklist["title"] == "Posjeta prodavnici"
+    assert checklist["stages"][0]["title"] == first.title["bs"]  # type: ignore[index]
+    assert checklist["stages"][0]["items"][0]["text"] == first.items[0].text["bs"]  # type: ignore[index]
+    assert missing.status_code == 404 and missing.headers["content-type"] == "application/problem+json"
+    assert auditor.status_code == 403

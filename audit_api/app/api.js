@@ -321,7 +321,9 @@ export const dashboard = async (query) => (await signedIn(`/api/v1/dashboard?${q
 
 /** One page of visits in `state` (the earliest window first): enough to find a visit of each checklist, whose
  *  checklist names its stages and items (the API has no other way to read a checklist's words). */
-export const visitsPage = async (state, limit) => (await signedIn(`/api/v1/visits?state=${encodeURIComponent(state)}&limit=${limit}`)).json();
+/** A published checklist in `lang` (its stages' and items' texts), for the managers' screens that name them. */
+export const publishedChecklist = async (id, lang) =>
+  (await signedIn(`/api/v1/checklists/${encodeURIComponent(id)}?lang=${encodeURIComponent(lang)}`)).json();
 
 /** An export as the server streams it: the Response, whose body the caller reads as it arrives. */
 export const exportOf = (kind, query) => signedIn(`/api/v1/exports/${encodeURIComponent(kind)}?${query}`, { accept: "*/*" });

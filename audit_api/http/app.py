@@ -48,7 +48,7 @@ from .reports import DashboardController
 from .schema_ui import SwaggerUI
 from .security import SecurityHeaders
 from .site_files import site_router
-from .visits import PlanningController, VisitsController
+from .visits import ChecklistsController, PlanningController, VisitsController
 
 
 def _utcnow() -> dt.datetime:
@@ -109,6 +109,7 @@ def create_app(
             ActionsController,
             VisitsController,
             PlanningController,
+            ChecklistsController,
             AuditsController,
             ReportController,
             ComplaintsController,

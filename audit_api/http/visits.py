@@ -275,3 +275,22 @@ class PlanningController(Controller):
     )
     def set_exclusions(self, context: NamedDependency[SignedIn], name: FromPath[str], data: JSONBody[ExclusionList]) -> Exclusions:
         return planning.set_exclusions(context.database, context.book, name, data.stores, context.now)
+
+
+class ChecklistsController(Controller):
+    """A published checklist's texts, for the managers' screens that name its stages and items."""
+
+    path = "/api/v1/checklists"
+    tags = ["visits"]
+    guards = [require("admin", "manager")]
+
+    @get(
+        "/{checklist_id:str}", summary="A published checklist in the reader's language (managers, admin)", sync_to_thread=True,
+        description="The version new visits are assigned with: stages and items with their texts, as a visit's checklist is given.",
+        responses=problems(400, 401, 403, 404),
+    )
+    def show(
+        self, context: NamedDependency[SignedIn], checklist_id: FromPath[str], lang: Lang = None, accept_language: AcceptLanguage = None
+    ) -> ChecklistView:
+        language = language_for(context, lang, accept_language)
+        return visits.published_checklist(context.database, context.book, checklist_id, language)

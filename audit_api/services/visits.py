@@ -26,6 +26,7 @@ import sqlite_utils
 
 from ..book.models import Book, Checklist, VisitRules
 from ..domain.audits import AuditSubmission, Flag, check_submission, missing_evidence, proof_of_visit_flags
+from ..domain.checklist_view import ChecklistView, checklist_view
 from ..domain.hours import day_start
 from ..domain.media import ACCEPTED, sniff
 from ..domain.scoring import Score, score
@@ -226,6 +227,16 @@ def checklist_of(database: Database, visit: Visit) -> tuple[Checklist, str]:
     db = database.read()
     digest = checklist_hash(db, visit.checklist_id, visit.checklist_version)
     return checklist_by_hash(db, digest), digest
+
+
+def published_checklist(database: Database, book: Book, checklist_id: str, language: str) -> ChecklistView:
+    """The published version of a checklist in `language`: how a manager's screens name its stages and items
+    (the dashboard's rankings, say). The book's standards are no secret to those who read its figures."""
+    version = current_version(database, "checklist", checklist_id)
+    if version is None:
+        raise NotFound(f"no checklist '{checklist_id}'")
+    checklist = checklist_by_hash(database.read(), version.hash)
+    return checklist_view(checklist, version.version, version.hash, language, book.chain.default_language)
 
 
 def visit_checklist_hash(database: Database, user: User, visit_id: str) -> tuple[Visit, str]:

@@ -5,8 +5,8 @@
 // so an auditor's phone never downloads it, and the service worker does not precache it. Rankings (stores,
 // stages, items) are HTML tables with a bar each (its width set through the CSSOM, which the app's CSP
 // allows), no library. Every chart has an accessible name and its figures as a table right below it.
-// Stages and items are named from the checklist of a visit the reader may see (the API names checklists
-// only that way); one the reader has no visit of keeps its id.
+// Stages and items are named from each checklist's published version (GET /api/v1/checklists/ID) in the
+// reader's language; a checklist no longer published keeps its id.
 
 import * as api from "../api.js";
 import { storesOf } from "./desk.js";
@@ -43,21 +43,15 @@ const signed = (value) => new Intl.NumberFormat(locale, { maximumFractionDigits:
 const hours = (value) => new Intl.NumberFormat(locale, { style: "unit", unit: "hour", unitDisplay: "long", maximumFractionDigits: 1 }).format(value);
 const orNone = (value, format) => (value === null || value === undefined ? "–" : format(value));
 
-/** The checklists of `ids` in the reader's language, by id: each from a visit the reader may see. */
+/** The checklists of `ids` in the reader's language, by id (one that is no longer published: its id stands in). */
 async function checklistsNamed(ids) {
-  const wanted = new Set(ids);
   const found = new Map();
-  if (wanted.size === 0) return found;
-  let visits = [];
-  try {
-    visits = await api.visitsPage("approved", 200);
-  } catch (error) {
-    if (!(error instanceof api.Refused) || error instanceof api.SignedOut) throw error;
-  }
-  for (const visit of visits) {
-    if (!wanted.has(visit.checklist_id) || found.has(visit.checklist_id)) continue;
-    const { checklist } = await api.checklist(visit, lang);
-    if (checklist) found.set(visit.checklist_id, checklist);
+  for (const id of new Set(ids)) {
+    try {
+      found.set(id, await api.publishedChecklist(id, lang));
+    } catch (error) {
+      if (!(error instanceof api.Refused) || error instanceof api.SignedOut) throw error;
+    }
   }
   return found;
 }
