@@ -40,11 +40,13 @@ class Problem(msgspec.Struct, frozen=True, kw_only=True):
         return f"{self.file}:{self.line}: {self.severity}: {self.path}: {self.message}"
 
 
-class FieldError(msgspec.Struct, frozen=True):
-    """One broken rule of a request: where (`body.answers[2].value`, see above) and why."""
+class FieldError(msgspec.Struct, frozen=True, omit_defaults=True):
+    """One broken rule of a request: where (`body.answers[2].value`, see above) and why, in English; `code`,
+    where a client may want to say it in its own words, names the rule in a stable word (absent otherwise)."""
 
     path: str
     message: str
+    code: str | None = None
 
 
 class AuditError(Exception):

@@ -87,6 +87,12 @@ def paths(response: object) -> list[str]:
     return [error["path"] for error in body["errors"]]
 
 
+def codes(response: object) -> list[str | None]:
+    """Each error's stable word for the rule broken, which the app words in the reader's language."""
+    body = response.json()  # type: ignore[attr-defined]
+    return [error.get("code") for error in body["errors"]]
+
+
 # --- the must-show: a wave of 50, one cancelled, one reassigned -----------------------------------
 
 
@@ -202,6 +208,7 @@ def test_an_ended_window_is_refused_in_the_stores_own_day(chain: Chain, tmp_path
     assert sarajevo.status_code == 201
     assert wave.status_code == 422 and paths(wave) == ["body.window_end"] and STORE_Y in wave.json()["errors"][0]["message"]
     assert imported.status_code == 422 and paths(imported) == ["line 3.window_end"]
+    assert codes(moscow) == codes(wave) == codes(imported) == ["window_ended"]
 
 
 def test_an_excluded_auditor_is_refused_on_every_path(world: tuple[Database, TestClient, dict[str, Actor]]) -> None:
@@ -221,6 +228,7 @@ def test_an_excluded_auditor_is_refused_on_every_path(world: tuple[Database, Tes
     planned = client.post("/api/v1/visits", json={**one, "auditor": "bojan"}, headers=area).json()
     reassigned = client.post(f"/api/v1/visits/{planned['id']}/reassign", json={"auditor": "amra"}, headers=area)
     assert reassigned.status_code == 422 and paths(reassigned) == ["body.auditor"]
+    assert codes(single) == codes(wave) == codes(imported) == codes(reassigned) == ["excluded"]
 
 
 def test_exclusions_are_read_and_set_by_admins(world: tuple[Database, TestClient, dict[str, Actor]]) -> None:
@@ -276,6 +284,9 @@ def test_a_bad_csv_names_line_and_column_and_stores_nothing(world: tuple[Databas
     assert paths(refused) == [
         "line 3.auditor", "line 4.store_id", "line 4.checklist_id", "line 4.window_start", "line 5.window_end", "line 5.scenario", "line 6",
     ]
+    assert codes(refused) == [
+        "unknown_auditor", "unknown_store", "unknown_checklist", "not_a_date", "window_backwards", "scenario_length", "field_count",
+    ]
     assert refused.json()["detail"].startswith("nothing was imported: 7 problem(s), the first at line 3.auditor")
     assert visit_count(database) == 0
 
@@ -283,7 +294,7 @@ def test_a_bad_csv_names_line_and_column_and_stores_nothing(world: tuple[Databas
     assert no_header.status_code == 422 and set(paths(no_header)) == {"line 1"}
     not_utf8 = client.post("/api/v1/visit-imports", content=f"{HEADER}\n{STORE_X},{CHECKLIST},amra,2026-11-24,2026-11-30,Čaj\n".encode("cp1250"),
                            headers=area)
-    assert not_utf8.status_code == 422 and paths(not_utf8) == ["line 2"]
+    assert not_utf8.status_code == 422 and paths(not_utf8) == ["line 2"] and codes(not_utf8) == ["not_utf8"]
     empty = client.post("/api/v1/visit-imports", content=f"{HEADER}\n".encode(), headers=area)
     assert empty.status_code == 422 and paths(empty) == ["line 2"]
     store_manager = client.post("/api/v1/visit-imports", content=f"{HEADER}\n{STORE_X},{CHECKLIST},amra,2026-11-24,2026-11-30,A.\n".encode(),

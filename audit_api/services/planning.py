@@ -72,7 +72,7 @@ def exclusions(database: Database, name: str) -> Exclusions:
 def set_exclusions(database: Database, book: Book, name: str, stores: list[str], now: dt.datetime | None = None) -> Exclusions:
     """Make the auditor's exclusions exactly `stores` (an empty list: none)."""
     user = _excludable(database, name)
-    errors = [FieldError(f"body.stores[{i}]", f"no store '{s}'") for i, s in enumerate(stores) if s not in book.stores_by_id]
+    errors = [FieldError(f"body.stores[{i}]", f"no store '{s}'", "unknown_store") for i, s in enumerate(stores) if s not in book.stores_by_id]
     if errors:
         raise InvalidInput("unknown store(s)", errors)
     with database.write() as db:
@@ -83,7 +83,7 @@ def set_exclusions(database: Database, book: Book, name: str, stores: list[str],
 def _excludable(database: Database, name: str) -> User:
     user = find_user(database, name)
     if user.role != "auditor":
-        raise InvalidInput(f"'{name}' is not an auditor", [FieldError("path.name", "only auditors are excluded from stores")])
+        raise InvalidInput(f"'{name}' is not an auditor", [FieldError("path.name", "only auditors are excluded from stores", "not_an_auditor")])
     return user
 
 
@@ -94,30 +94,30 @@ def plan_wave(database: Database, book: Book, by: User, wave: Wave, now: dt.date
     """One visit per store of the wave, spread over its auditors (see the module's docstring); all or none."""
     now = now or _now()
     if not 1 <= len(wave.store_ids) <= MAX_WAVE:
-        raise InvalidInput("a wave has 1 to 500 stores", [FieldError("body.store_ids", f"give 1 to {MAX_WAVE} stores")])
+        raise InvalidInput("a wave has 1 to 500 stores", [FieldError("body.store_ids", f"give 1 to {MAX_WAVE} stores", "too_many")])
     if not wave.auditors:
-        raise InvalidInput("a wave needs auditors", [FieldError("body.auditors", "give at least one auditor")])
+        raise InvalidInput("a wave needs auditors", [FieldError("body.auditors", "give at least one auditor", "required")])
     for store_id in wave.store_ids:
         if not access.may_plan(by, book.chain.visits, store_id):
             raise Forbidden(f"you do not plan visits to store '{store_id}'")
     errors: list[FieldError] = []
     errors += _repeated("body.store_ids", wave.store_ids, "store")
-    errors += [FieldError(f"body.store_ids[{i}]", f"no store '{s}'") for i, s in enumerate(wave.store_ids) if s not in book.stores_by_id]
+    errors += [FieldError(f"body.store_ids[{i}]", f"no store '{s}'", "unknown_store") for i, s in enumerate(wave.store_ids) if s not in book.stores_by_id]
     errors += _repeated("body.auditors", wave.auditors, "auditor")
     found = _Auditors(database)
     auditors: list[User] = []
     for i, name in enumerate(wave.auditors):
         if (auditor := found.get(name)) is None:
-            errors.append(FieldError(f"body.auditors[{i}]", f"no auditor '{name}'"))
+            errors.append(FieldError(f"body.auditors[{i}]", f"no auditor '{name}'", "unknown_auditor"))
         elif auditor not in auditors:
             auditors.append(auditor)
     version = _checklist_version(database, wave.checklist_id)
     if version is None:
-        errors.append(FieldError("body.checklist_id", f"no checklist '{wave.checklist_id}'"))
+        errors.append(FieldError("body.checklist_id", f"no checklist '{wave.checklist_id}'", "unknown_checklist"))
     known = [s for s in dict.fromkeys(wave.store_ids) if s in book.stores_by_id]
     errors += _window_errors(book, known, wave.window_start, wave.window_end, now, "body.")
     if not wave.scenario.strip() or len(wave.scenario) > MAX_SCENARIO:
-        errors.append(FieldError("body.scenario", f"say what the shopper asks for or buys, in 1 to {MAX_SCENARIO} characters"))
+        errors.append(FieldError("body.scenario", f"say what the shopper asks for or buys, in 1 to {MAX_SCENARIO} characters", "scenario_length"))
     excluded = store.exclusions_of(database.read(), [a.id for a in auditors])
     chosen: dict[str, User] = {}
     counts = {a.id: 0 for a in auditors}
@@ -126,7 +126,7 @@ def plan_wave(database: Database, book: Book, by: User, wave: Wave, now: dt.date
             continue
         eligible = [a for a in auditors if (a.id, store_id) not in excluded]
         if not eligible:
-            errors.append(FieldError(f"body.store_ids[{i}]", f"every chosen auditor is excluded from store '{store_id}'"))
+            errors.append(FieldError(f"body.store_ids[{i}]", f"every chosen auditor is excluded from store '{store_id}'", "excluded"))
             continue
         auditor = min(eligible, key=lambda a: counts[a.id])  # the first of the fewest: ties go by the order given
         counts[auditor.id] += 1
@@ -148,7 +148,7 @@ def _repeated(path: str, values: list[str], what: str) -> list[FieldError]:
     errors = []
     for i, value in enumerate(values):
         if value in seen:
-            errors.append(FieldError(f"{path}[{i}]", f"{what} '{value}' is listed twice"))
+            errors.append(FieldError(f"{path}[{i}]", f"{what} '{value}' is listed twice", "listed_twice"))
         seen.add(value)
     return errors
 
@@ -166,26 +166,26 @@ def import_csv(database: Database, book: Book, by: User, content: bytes, limit: 
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = content[: error.start].count(b"\n") + 1
-        raise InvalidInput("the file is not UTF-8 text", [FieldError(f"line {line}", "not UTF-8 text: save the file as CSV UTF-8")]) from None
+        raise InvalidInput("the file is not UTF-8 text", [FieldError(f"line {line}", "not UTF-8 text: save the file as CSV UTF-8", "not_utf8")]) from None
     try:
         records = list(_records(text))
     except csv.Error as error:
-        raise InvalidInput("the file is not CSV", [FieldError("body", f"not CSV: {error}")]) from None
+        raise InvalidInput("the file is not CSV", [FieldError("body", f"not CSV: {error}", "not_csv")]) from None
     if not records:
-        raise InvalidInput("the file is empty", [FieldError("line 1", "a header row is needed: " + ",".join(CSV_COLUMNS))])
+        raise InvalidInput("the file is empty", [FieldError("line 1", "a header row is needed: " + ",".join(CSV_COLUMNS), "no_header")])
     header_line, header = records[0]
     names = [name.strip().lower() for name in header]
-    errors = [FieldError(f"line {header_line}", f"no column '{c}' (the header row names: {', '.join(CSV_COLUMNS)})")
+    errors = [FieldError(f"line {header_line}", f"no column '{c}' (the header row names: {', '.join(CSV_COLUMNS)})", "missing_column")
               for c in CSV_COLUMNS if c not in names]
-    errors += [FieldError(f"line {header_line}", f"unknown column '{n}'") for n in names if n not in CSV_COLUMNS]
+    errors += [FieldError(f"line {header_line}", f"unknown column '{n}'", "unknown_column") for n in names if n not in CSV_COLUMNS]
     errors += _repeated(f"line {header_line}", [n for n in names if n], "column")
     if errors:
         raise InvalidInput(f"line {header_line}: the header row is not {','.join(CSV_COLUMNS)}", errors)
     rows = records[1:]
     if not rows:
-        raise InvalidInput("the file has no visits", [FieldError(f"line {header_line + 1}", "no visits after the header row")])
+        raise InvalidInput("the file has no visits", [FieldError(f"line {header_line + 1}", "no visits after the header row", "no_rows")])
     if len(rows) > MAX_WAVE:
-        raise InvalidInput(f"at most {MAX_WAVE} visits a file", [FieldError("body", f"{len(rows)} visits: import at most {MAX_WAVE} a file")])
+        raise InvalidInput(f"at most {MAX_WAVE} visits a file", [FieldError("body", f"{len(rows)} visits: import at most {MAX_WAVE} a file", "too_many")])
     for line, fields in rows:  # a store that does not exist is a problem of its line, below
         if (store_id := _field(names, fields, "store_id")) in book.stores_by_id and not access.may_plan(by, book.chain.visits, store_id):
             raise Forbidden(f"line {line}: you do not plan visits to store '{store_id}'")
@@ -195,23 +195,23 @@ def import_csv(database: Database, book: Book, by: User, content: bytes, limit: 
     for line, fields in rows:
         where = f"line {line}."
         if len(fields) != len(names):
-            errors.append(FieldError(f"line {line}", f"{len(fields)} fields where the header names {len(names)}"))
+            errors.append(FieldError(f"line {line}", f"{len(fields)} fields where the header names {len(names)}", "field_count"))
             continue
         row = {name: _field(names, fields, name) for name in CSV_COLUMNS}
         row_errors: list[FieldError] = []
         store_id = row["store_id"]
         if store_id not in book.stores_by_id:
-            row_errors.append(FieldError(f"{where}store_id", f"no store '{store_id}'"))
+            row_errors.append(FieldError(f"{where}store_id", f"no store '{store_id}'", "unknown_store"))
         checklist_id = row["checklist_id"]
         if checklist_id not in versions:
             versions[checklist_id] = _checklist_version(database, checklist_id)
         if versions[checklist_id] is None:
-            row_errors.append(FieldError(f"{where}checklist_id", f"no checklist '{checklist_id}'"))
+            row_errors.append(FieldError(f"{where}checklist_id", f"no checklist '{checklist_id}'", "unknown_checklist"))
         auditor = found.get(row["auditor"])
         if auditor is None:
-            row_errors.append(FieldError(f"{where}auditor", f"no auditor '{row['auditor']}'"))
+            row_errors.append(FieldError(f"{where}auditor", f"no auditor '{row['auditor']}'", "unknown_auditor"))
         elif store_id in book.stores_by_id and store.is_excluded(database.read(), auditor.id, store_id):
-            row_errors.append(FieldError(f"{where}auditor", f"'{auditor.name}' is excluded from store '{store_id}'"))
+            row_errors.append(FieldError(f"{where}auditor", f"'{auditor.name}' is excluded from store '{store_id}'", "excluded"))
         days: dict[str, dt.date | None] = {}
         for column in ("window_start", "window_end"):
             try:
@@ -219,12 +219,12 @@ def import_csv(database: Database, book: Book, by: User, content: bytes, limit: 
             except ValueError:
                 days[column] = None
             if days[column] is None:
-                row_errors.append(FieldError(f"{where}{column}", f"'{row[column]}' is not a date: write it as YYYY-MM-DD"))
+                row_errors.append(FieldError(f"{where}{column}", f"'{row[column]}' is not a date: write it as YYYY-MM-DD", "not_a_date"))
         start, end = days["window_start"], days["window_end"]
         if start is not None and end is not None and store_id in book.stores_by_id:
             row_errors += _window_errors(book, [store_id], start, end, now, where)
         if not row["scenario"] or len(row["scenario"]) > MAX_SCENARIO:
-            row_errors.append(FieldError(f"{where}scenario", f"say what the shopper asks for or buys, in 1 to {MAX_SCENARIO} characters"))
+            row_errors.append(FieldError(f"{where}scenario", f"say what the shopper asks for or buys, in 1 to {MAX_SCENARIO} characters", "scenario_length"))
         errors += row_errors
         version = versions[checklist_id]
         if not row_errors and auditor is not None and start is not None and end is not None and version is not None:
@@ -259,7 +259,7 @@ def cancel(database: Database, book: Book, by: User, visit_id: str, reason: str,
     """Cancel an upcoming visit (assigned or in progress), saying why; the reason is the event's comment."""
     visit = _planned_visit(database, book, by, visit_id)
     if not reason.strip():
-        raise InvalidInput("say why the visit is cancelled", [FieldError("body.reason", "a reason is required")])
+        raise InvalidInput("say why the visit is cancelled", [FieldError("body.reason", "a reason is required", "required")])
     stamp = (now or _now()).isoformat()
     with database.write() as db:
         if not visits_store.change_state(db, visit.id, "cancelled", CANCELLABLE, stamp):
@@ -276,10 +276,10 @@ def reassign(database: Database, book: Book, by: User, visit_id: str, auditor_na
     visit = _planned_visit(database, book, by, visit_id)
     auditor = _Auditors(database).get(auditor_name)
     if auditor is None:
-        raise InvalidInput(f"no auditor '{auditor_name}'", [FieldError("body.auditor", f"no auditor '{auditor_name}'")])
+        raise InvalidInput(f"no auditor '{auditor_name}'", [FieldError("body.auditor", f"no auditor '{auditor_name}'", "unknown_auditor")])
     if store.is_excluded(database.read(), auditor.id, visit.store_id):
         message = f"'{auditor.name}' is excluded from store '{visit.store_id}'"
-        raise InvalidInput(message, [FieldError("body.auditor", message)])
+        raise InvalidInput(message, [FieldError("body.auditor", message, "excluded")])
     if auditor.id != visit.auditor_id:  # the same auditor again (a retry) changes nothing
         stamp = (now or _now()).isoformat()
         with database.write() as db:
@@ -383,11 +383,11 @@ def _checklist_version(database: Database, checklist_id: str) -> int | None:
 def _window_errors(book: Book, store_ids: list[str], start: dt.date, end: dt.date, now: dt.datetime, where: str) -> list[FieldError]:
     """The window's problems at `{where}window_end`: it ends before it starts, or it has ended in a store's time zone."""
     if end < start:
-        return [FieldError(f"{where}window_end", "the window ends before it starts")]
+        return [FieldError(f"{where}window_end", "the window ends before it starts", "window_backwards")]
     for store_id in store_ids:
         today = day_start(book.stores_by_id[store_id], now).date()
         if window_has_ended(end, today):
-            return [FieldError(f"{where}window_end", f"the window ended on {end}; it is {today} in store '{store_id}'")]
+            return [FieldError(f"{where}window_end", f"the window ended on {end}; it is {today} in store '{store_id}'", "window_ended")]
     return []
 
 

@@ -168,10 +168,10 @@ def assign_visits(database: Database, book: Book, by: User, assignments: list[As
         if a.window_end < a.window_start:
             raise InvalidInput(f"{where}the window ends before it starts")
         if window_has_ended(a.window_end, day_start(book.stores_by_id[a.store_id], now).date()):
-            raise InvalidInput(f"{where}the window has ended", [FieldError("body.window_end", f"the window ended on {a.window_end}")])
+            raise InvalidInput(f"{where}the window has ended", [FieldError("body.window_end", f"the window ended on {a.window_end}", "window_ended")])
         if planning_store.is_excluded(database.read(), auditor.id, a.store_id):
             message = f"'{a.auditor}' is excluded from store '{a.store_id}'"
-            raise InvalidInput(f"{where}{message}", [FieldError("body.auditor", message)])
+            raise InvalidInput(f"{where}{message}", [FieldError("body.auditor", message, "excluded")])
         planned.append(
             PlannedVisit(
                 store_id=a.store_id, checklist_id=a.checklist_id, checklist_version=versions[a.checklist_id], auditor_id=auditor.id,

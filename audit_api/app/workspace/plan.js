@@ -205,17 +205,17 @@ function storePicker(stores) {
   }));
 }
 
-/** A wave's refusal in words, by the field the API names. */
+/** A wave's refusal in words, by the field the API names and the rule's code (`errors[].code`). */
 function waveProblem(found, storesById) {
   const store = /store '([^']+)'/.exec(found.message)?.[1];
   const storeName = storesById.get(store)?.name || store;
   if (found.path === "body.window_end" || found.path === "body.window_start") {
-    if (/ended/.test(found.message)) return ["window", t("This window has ended: today is already past its last day in %(store)s. Choose a later last day.", { store: storeName })];
-    if (/before it starts/.test(found.message)) return ["window", t("The last day is before the first.")];
+    if (found.code === "window_ended") return ["window", t("This window has ended: today is already past its last day in %(store)s. Choose a later last day.", { store: storeName })];
+    if (found.code === "window_backwards") return ["window", t("The last day is before the first.")];
     return ["window", t("Choose the first and the last day of the window.")];
   }
   if (found.path.startsWith("body.store_ids")) {
-    if (/excluded/.test(found.message)) return ["stores", t("Every chosen auditor is excluded from %(store)s: choose another auditor too.", { store: storeName })];
+    if (found.code === "excluded") return ["stores", t("Every chosen auditor is excluded from %(store)s: choose another auditor too.", { store: storeName })];
     return ["stores", t("Choose the stores again: one of them is not known.")];
   }
   if (found.path.startsWith("body.auditors")) return ["auditors", t("Choose the auditors again: one of them can no longer be sent.")];
@@ -333,30 +333,31 @@ export async function waveScreen(main) {
 
 const COLUMNS = ["store_id", "checklist_id", "auditor", "window_start", "window_end", "scenario"];
 
-/** A problem of an import in words: the API's path is `line 3.auditor`, `line 3` or `body`. */
+/** A problem of an import in words, by the rule's code (`errors[].code`); the API's path is `line 3.auditor`,
+ * `line 3` or `body`, and its message quotes the value at fault ('x'). */
 function importProblem(found) {
   const where = /^line (\d+)(?:\.(\w+))?$/.exec(found.path);
   const value = /'([^']*)'/.exec(found.message)?.[1] ?? "";
-  const message = found.message;
-  let words;
-  if (/not UTF-8/.test(message)) words = t("This is not UTF-8 text: save the file as CSV UTF-8.");
-  else if (/not CSV/.test(message)) words = t("This file is not CSV.");
-  else if (/header row is needed/.test(message)) words = t("The file is empty: the first line names the columns.");
-  else if (/^no column/.test(message)) words = t("The header row lacks the column %(column)s.", { column: value });
-  else if (/^unknown column/.test(message)) words = t("The header row names a column that is not known: %(column)s.", { column: value });
-  else if (/listed twice/.test(message)) words = t("The header row names a column twice: %(column)s.", { column: value });
-  else if (/no visits after/.test(message)) words = t("There are no visits after the header row.");
-  else if (/import at most/.test(message)) words = t("Too many visits in one file: import at most 500 a file.");
-  else if (/fields where the header/.test(message)) words = t("This line does not have as many fields as the header row.");
-  else if (/^no store/.test(message)) words = t("There is no store %(value)s.", { value: `“${value}”` });
-  else if (/^no checklist/.test(message)) words = t("There is no checklist %(value)s.", { value: `“${value}”` });
-  else if (/^no auditor/.test(message)) words = t("There is no auditor with the login %(value)s.", { value: `“${value}”` });
-  else if (/excluded from store/.test(message)) words = t("This auditor is excluded from this store.");
-  else if (/is not a date/.test(message)) words = t("Not a date: write it as YYYY-MM-DD.");
-  else if (/window ended/.test(message)) words = t("This window has ended: today is already past its last day in the store.");
-  else if (/before it starts/.test(message)) words = t("The last day is before the first.");
-  else if (/shopper asks for/.test(message)) words = t("Say what the shopper asks for or buys.");
-  else words = t("The server refused it: check what you wrote.");
+  const quoted = { value: `“${value}”` };
+  const words = {
+    not_utf8: () => t("This is not UTF-8 text: save the file as CSV UTF-8."),
+    not_csv: () => t("This file is not CSV."),
+    no_header: () => t("The file is empty: the first line names the columns."),
+    missing_column: () => t("The header row lacks the column %(column)s.", { column: value }),
+    unknown_column: () => t("The header row names a column that is not known: %(column)s.", { column: value }),
+    listed_twice: () => t("The header row names a column twice: %(column)s.", { column: value }),
+    no_rows: () => t("There are no visits after the header row."),
+    too_many: () => t("Too many visits in one file: import at most 500 a file."),
+    field_count: () => t("This line does not have as many fields as the header row."),
+    unknown_store: () => t("There is no store %(value)s.", quoted),
+    unknown_checklist: () => t("There is no checklist %(value)s.", quoted),
+    unknown_auditor: () => t("There is no auditor with the login %(value)s.", quoted),
+    excluded: () => t("This auditor is excluded from this store."),
+    not_a_date: () => t("Not a date: write it as YYYY-MM-DD."),
+    window_ended: () => t("This window has ended: today is already past its last day in the store."),
+    window_backwards: () => t("The last day is before the first."),
+    scenario_length: () => t("Say what the shopper asks for or buys."),
+  }[found.code]?.() ?? t("The server refused it: check what you wrote.");
   const place = where?.[2] ? t("Line %(line)s, column %(column)s", { line: where[1], column: where[2] })
     : where ? t("Line %(line)s", { line: where[1] }) : t("The file");
   return h("li", {}, h("span", { class: "label" }, place), ": ", words);
