@@ -195,6 +195,12 @@ def test_an_admin_plans_a_wave_and_closes_an_action(server: str, loaded: Databas
     until(page, "() => document.querySelectorAll('table.queue tbody tr').length === 1")
     ready(page)
     assert t(lang, "Closed", "action") in page.locator("table.queue tbody tr").inner_text()
+    # The audit that failed the item again says so beside the item when it is read in Review.
+    page.goto(f"{server}/app/#/review/{again}")
+    repeat = page.locator("li.answer.failed", has_text=item)
+    repeat.wait_for()
+    assert t(lang, "Failed again").upper() in repeat.inner_text().upper()
+    assert page.locator("li.answer", has_text=t(lang, "Failed again")).count() == 1
     assert blocked == []
     context.close()
 

@@ -33,8 +33,8 @@ const SCREENS = [
 
 let me = null;
 let notice = null; // () => why the phone is signed out, for the sign-in screen (in the words then in use)
-let routing = 0; // the latest route(): only its end makes the app "ready"
-let outboxChanged = false; // while a screen was being drawn
+let drawing = null; // the route() under way, if any
+let redraw = false; // route() was asked for again while a screen was being drawn
 let wordsKept = Promise.resolve(); // the service worker keeps the words in use
 
 async function speak(profile) {
@@ -72,8 +72,28 @@ async function signOut(event) {
   await route();
 }
 
-async function route() {
-  const mine = ++routing;
+/** Draw the screen the fragment names. Draws never overlap: one asked for while another is under way (a
+ * link followed while a screen still loads, an outbox change) is drawn as soon as that one is done, so a
+ * slow screen never lands on top of a newer one. Resolves once the last one asked for is drawn. */
+function route() {
+  if (drawing) {
+    redraw = true;
+    return drawing;
+  }
+  drawing = (async () => {
+    try {
+      do {
+        redraw = false;
+        await draw();
+      } while (redraw);
+    } finally {
+      drawing = null;
+    }
+  })();
+  return drawing;
+}
+
+async function draw() {
   busy(true);
   try {
     const session = await api.session();
@@ -118,12 +138,7 @@ async function route() {
     }
   }
   await wordsKept;
-  if (mine !== routing) return;
-  busy(false);
-  if (outboxChanged) {
-    outboxChanged = false;
-    if (SHOWS_OUTBOX.test(location.hash)) await route();
-  }
+  if (!redraw) busy(false); // only the last draw makes the app "ready"
 }
 
 const revoked = () => t("This phone is no longer signed in. Ask your manager for a new enrolment QR code.");
@@ -156,8 +171,7 @@ function takeCode() {
 // now or as soon as the screen being drawn is done.
 const SHOWS_OUTBOX = /^(#\/?)?$|^#\/visit\/[^/]+$/;
 window.addEventListener("outbox", () => {
-  if (document.documentElement.dataset.state !== "ready") outboxChanged = true;
-  else if (SHOWS_OUTBOX.test(location.hash)) route();
+  if (SHOWS_OUTBOX.test(location.hash)) route();
 });
 
 async function start() {

@@ -84,7 +84,7 @@ async function evidenceViews(visitId, records, itemText) {
   return views;
 }
 
-function stageView(stage, answers, failed, photos) {
+function stageView(stage, answers, failed, again, photos) {
   return h("section", { class: "stage", "aria-labelledby": `stage-${stage.id}` },
     h("h3", { id: `stage-${stage.id}` }, stage.title),
     h("ol", { class: "answers-read" }, stage.items.map((item) => {
@@ -94,7 +94,8 @@ function stageView(stage, answers, failed, photos) {
         h("p", { class: "item-text" }, item.text),
         h("p", {}, h("span", { class: "label" }, t("Answer:")), " ", answerWords(item, answer),
           miss && [" ", h("span", { class: "badge warn" }, t("Not met"))],
-          miss?.critical && [" ", h("span", { class: "badge" }, t("critical"))]),
+          miss?.critical && [" ", h("span", { class: "badge" }, t("critical"))],
+          again.has(item.id) && [" ", h("span", { class: "badge warn" }, t("Failed again"))]),
         targetWords(item) && h("p", { class: "muted" }, targetWords(item)),
         answer?.comment && h("blockquote", {}, answer.comment),
         photos.get(item.id) && h("div", { class: "photos" }, photos.get(item.id)));
@@ -204,7 +205,7 @@ export async function reviewScreen(main, id) {
           h("p", {}, t("Photos still missing for these items; the audit cannot be approved until they arrive:")),
           h("ul", {}, detail.missing_evidence.map((itemId) => h("li", {}, itemText(itemId))))),
         latest ? resultView(latest.result, checklist, zone) : h("p", {}, t("No audit has been sent for this visit yet.")),
-        latest && checklist && [h("h2", {}, t("Answers")), checklist.stages.map((stage) => stageView(stage, answers, failed, photos))],
+        latest && checklist && [h("h2", {}, t("Answers")), checklist.stages.map((stage) => stageView(stage, answers, failed, new Set(detail.failed_again), photos))],
         photos.get("") && [h("h2", {}, t("Other photos and files")), h("div", { class: "photos" }, photos.get(""))]),
       h("div", { class: "review-side" },
         visit.state === "submitted" ? decisionForm(visit, storeName) : h("p", { class: "notice" }, t("Decided: %(state)s.", { state: stateName(visit.state) })),
