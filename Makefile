@@ -43,13 +43,14 @@ test: install catalogs
 	$(BIN)/mypy
 	$(BIN)/pytest -n auto
 
-## bench: the server under load from a second process, the site build for 250 and 1000 stores, the metrics over a million answers, the privacy purge while answers come in, the CSV export of 100,000 audits
+## bench: the server under load from a second process, the site build for 250 and 1000 stores, the metrics over a million answers, the privacy purge while answers come in, the CSV export of 100,000 audits, every report and list over a two-year chain (issue 13)
 bench: install
 	$(BIN)/python -m bench
 	$(BIN)/python -m bench.site
 	$(BIN)/python -m bench.metrics
 	$(BIN)/python -m bench.purge
 	$(BIN)/python -m bench.export
+	$(BIN)/python -m bench.reports
 
 ## check: validate the standards book
 check: install

@@ -394,3 +394,78 @@ def _ticket(seed: int, n: int) -> str:
     value = (seed % 256) << 32 | n
     chars = "".join(_TICKET_ALPHABET[(value >> (5 * k)) & 31] for k in reversed(range(8)))
     return f"C-{chars[:4]}-{chars[4:]}"
+
+
+# --- corrective actions -----------------------------------------------------------------------------
+
+
+class _Failed(msgspec.Struct):
+    stage: str
+    item: str
+    critical: bool
+
+
+class _FailedScore(msgspec.Struct):
+    failed: list[_Failed]
+
+
+class _FailedResult(msgspec.Struct):
+    score: _FailedScore
+
+
+def generate_actions(database: Database, book: Book, *, now: dt.datetime, closed_by: int, seed: int = 7) -> int:
+    """The corrective actions the approvals of the approved audits written by `generate_audits` would have
+    opened (`services.actions.open_actions`): one per failed item of each approved visit's latest audit,
+    opened when it was approved, due the checklist's `action_days` store-local days later, pointing at the
+    latest earlier action of another visit for the same store, checklist and item opened before the audit
+    was submitted ("failed again"). Nine in ten of those due before `now` are closed (with a note, a day
+    before they were due); the rest stay open, and those past due are overdue. Returns how many were opened."""
+    pick = random.Random(seed)
+    zones = {store.id: store.timezone for store in book.stores}
+    opened = 0
+    earlier: dict[tuple[str, str, str], list[tuple[str, str]]] = {}  # (store, checklist, item) -> [(opened_at, id)], in time order
+    rows: list[tuple[object, ...]] = []
+    with database.write() as db:
+        visits = list(db.query(
+            "SELECT v.id, v.store_id, v.checklist_id, v.checklist_version, v.updated_at, a.revision, a.submitted_at, a.result "
+            "FROM visits v JOIN audits a ON a.visit_id = v.id AND a.revision = (SELECT MAX(b.revision) FROM audits b WHERE b.visit_id = v.id) "
+            "WHERE v.state = 'approved' ORDER BY v.updated_at, v.id"
+        ))
+    days = {checklist.id: checklist.action_days for checklist in book.checklists}
+    with _big_cache(database):
+        for visit in visits:
+            approved = dt.datetime.fromisoformat(visit["updated_at"]).astimezone(dt.UTC)
+            due = _action_due(zones.get(visit["store_id"], "UTC"), approved, days[visit["checklist_id"]])
+            submitted = dt.datetime.fromisoformat(visit["submitted_at"]).astimezone(dt.UTC).isoformat()
+            for failed in msgspec.json.decode(visit["result"], type=_FailedResult).score.failed:
+                key = (visit["store_id"], visit["checklist_id"], failed.item)
+                before = earlier.setdefault(key, [])
+                repeat_of = next((action_id for at, action_id in reversed(before) if at < submitted), None)
+                action_id = f"bench{seed}-{opened:08d}"
+                closed = due < now and pick.random() < 0.9
+                closed_at = (due - dt.timedelta(days=1)).isoformat() if closed else None
+                rows.append((action_id, visit["id"], visit["revision"], visit["store_id"], visit["checklist_id"], failed.stage, failed.item,
+                             int(failed.critical), approved.isoformat(), due.isoformat(), "closed" if closed else "open", closed_at,
+                             closed_by if closed else None, "Talked to the team; checked again the next day." if closed else "", repeat_of))
+                before.append((approved.isoformat(), action_id))
+                opened += 1
+            if len(rows) >= CHUNK:
+                _insert_actions(database, rows)
+                rows = []
+        _insert_actions(database, rows)
+    return opened
+
+
+def _action_due(timezone: str, approved: dt.datetime, days: int) -> dt.datetime:
+    """As `domain.actions.due_at`, with the zone cached."""
+    last_day = approved.astimezone(_zone(timezone)).date() + dt.timedelta(days=days)
+    return dt.datetime.combine(last_day + dt.timedelta(days=1), dt.time(), tzinfo=_zone(timezone)).astimezone(dt.UTC)
+
+
+def _insert_actions(database: Database, rows: list[tuple[object, ...]]) -> None:
+    with database.write() as db:
+        db.conn.executemany(
+            "INSERT INTO corrective_actions (id, visit_id, revision, store_id, checklist_id, stage_id, item_id, critical, opened_at, due_at, "
+            "state, closed_at, closed_by, note, repeat_of) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            rows,
+        )

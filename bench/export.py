@@ -34,13 +34,13 @@ FIRST_DAY = dt.date(2025, 1, 1)
 DAYS = 730
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
 
 
-def _serve(db: Path, port: int) -> subprocess.Popen[bytes]:
+def serve(db: Path, port: int) -> subprocess.Popen[bytes]:
     server = subprocess.Popen([sys.executable, "-m", "bench.server", str(db), str(port)], cwd=ROOT)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -122,8 +122,8 @@ def main(count: int = 100_000) -> None:
         print(f"{count:,} audits ({count * 36:,} item answers) written in {took:.1f} s: {count * 36 / took:,.0f} item answers/s")
         database.close()
 
-        port = _free_port()
-        server = _serve(path, port)
+        port = free_port()
+        server = serve(path, port)
         try:
             print("| format | rows | MB | seconds | rows/s | server CPU s | server RSS before, MB | highest, MB | growth, MB |")
             print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")

@@ -448,3 +448,25 @@ def test_a_period_is_whole_months_and_the_days_at_its_ends() -> None:
     ]
     assert rollups.pieces(d(2026, 12, 5), d(2027, 1, 4)) == [("d", "2026-12-05", "2027-01-04")]
     assert rollups.pieces(d(2026, 3, 1), d(2026, 3, 31), by_day=True) == [("d", "2026-03-01", "2026-03-31")]
+
+
+def test_the_complaint_clock_from_its_counts() -> None:
+    from audit_api.domain.dashboard import ComplaintTally, complaint_clock
+
+    hour = 3_600_000
+    # Four answered (1, 2, 5 and 30 hours; three on time), one open past its time, one open within it:
+    # decided 4 + 1 = 5, on time 3 of 5; the median of 1, 2, 5, 30 hours is (2 + 5) / 2.
+    clock = complaint_clock(ComplaintTally(
+        received=6, answered=4, answered_on_time=3, open_now=2, overdue_now=1, acknowledgement_overdue_now=0,
+        answer_millis=[hour, 2 * hour, 5 * hour, 30 * hour],
+    ))
+    assert (clock.decided, clock.on_time_share, clock.median_hours_to_answer) == (5, 60.0, 3.5)
+    # An odd count: the middle one. None decided yet: no share, and no median without an answer.
+    assert complaint_clock(ComplaintTally(
+        received=3, answered=3, answered_on_time=3, open_now=0, overdue_now=0, acknowledgement_overdue_now=0,
+        answer_millis=[hour, 4 * hour, 9 * hour],
+    )).median_hours_to_answer == 4.0
+    waiting = complaint_clock(ComplaintTally(
+        received=1, answered=0, answered_on_time=0, open_now=1, overdue_now=0, acknowledgement_overdue_now=1, answer_millis=[],
+    ))
+    assert (waiting.decided, waiting.on_time_share, waiting.median_hours_to_answer) == (0, None, None)

@@ -87,14 +87,16 @@ def review_due(reviewed: dt.date) -> dt.date:
     return add_months(reviewed, 6)
 
 
-class ComplaintTimes(msgspec.Struct, frozen=True, kw_only=True):
-    """A complaint as its clock reads it (instants as ISO 8601 text)."""
+class ComplaintTally(msgspec.Struct, frozen=True, kw_only=True):
+    """What the complaint clock counts of the complaints received in a period (the store counts them)."""
 
-    state: str
-    received_at: str
-    respond_by: str
-    acknowledge_by: str
-    resolved_at: str | None
+    received: int
+    answered: int  # resolved (or since closed)
+    answered_on_time: int  # of them, resolved at or before their answer time
+    open_now: int
+    overdue_now: int  # open past their answer time
+    acknowledgement_overdue_now: int  # still received (unacknowledged) past the acknowledgement time
+    answer_millis: list[int]  # from received to resolved, of each answered one, in milliseconds, in ascending order
 
 
 class ComplaintClock(msgspec.Struct, frozen=True, kw_only=True):
@@ -109,30 +111,19 @@ class ComplaintClock(msgspec.Struct, frozen=True, kw_only=True):
     acknowledgement_overdue_now: int  # still unacknowledged past the acknowledgement time
 
 
-_OPEN = frozenset({"received", "acknowledged", "in_progress"})  # as domain/complaints.py OPEN_STATES
-
-
-def complaint_clock(complaints: Iterable[ComplaintTimes], now: dt.datetime) -> ComplaintClock:
-    received = answered = on_time = open_now = overdue = unacknowledged = 0
-    waits = []
-    for c in complaints:
-        received += 1
-        if c.state in _OPEN:
-            open_now += 1
-            overdue += dt.datetime.fromisoformat(c.respond_by) < now
-            unacknowledged += c.state == "received" and dt.datetime.fromisoformat(c.acknowledge_by) < now
-        elif c.resolved_at is not None:
-            answered += 1
-            resolved = dt.datetime.fromisoformat(c.resolved_at)
-            on_time += resolved <= dt.datetime.fromisoformat(c.respond_by)
-            waits.append(resolved - dt.datetime.fromisoformat(c.received_at))
+def complaint_clock(tally: ComplaintTally) -> ComplaintClock:
+    """The clock's figures from its counts: the share on time is over the complaints whose outcome is known
+    (answered, or open past their time); the median is that of the sorted times to answer (its middle one or
+    two, which have the median of all)."""
+    decided = tally.answered + tally.overdue_now
+    waits, middle = tally.answer_millis, len(tally.answer_millis) // 2
+    medians = waits[middle - 1:middle + 1] if len(waits) % 2 == 0 else waits[middle:middle + 1]
     return ComplaintClock(
-        received=received, answered=answered, answered_on_time=on_time, decided=answered + overdue,
-        on_time_share=round(on_time * 100 / (answered + overdue), 1) if answered + overdue else None,
-        median_hours_to_answer=median_hours(waits),
-        open_now=open_now, overdue_now=overdue, acknowledgement_overdue_now=unacknowledged,
+        received=tally.received, answered=tally.answered, answered_on_time=tally.answered_on_time, decided=decided,
+        on_time_share=round(tally.answered_on_time * 100 / decided, 1) if decided else None,
+        median_hours_to_answer=median_hours(dt.timedelta(milliseconds=ms) for ms in medians),
+        open_now=tally.open_now, overdue_now=tally.overdue_now, acknowledgement_overdue_now=tally.acknowledgement_overdue_now,
     )
-
 
 
 class StoreRank(msgspec.Struct, frozen=True, kw_only=True):

@@ -18,7 +18,9 @@ Responses and complaints are written by the csv module, a batch at a time. Audit
 (100,000 audits are some 3.6 million rows, about 1 GB): their rows are joined from parts encoded once
 (an audit's own columns; an item with an answer's value, score and failure, kept per value), each cell
 exactly as the csv module writes it (`csv_cell`, held to it by a test): encoding each part through a
-`csv.writer` took four times as long (`bench/export.py`).
+`csv.writer` took four times as long (`bench/export.py`). Their JSON lines are joined the same way from
+parts encoded once by msgspec (`Layout.jsonl`, held by a test to one object a row, which took nine times
+as long).
 
 Not for: which rows a reader gets, or reading them (`services/exports.py`, `store/exports.py`).
 """
@@ -216,6 +218,13 @@ def rows_jsonl(kind: Kind, rows: Iterable[Iterable[object]]) -> bytes:
 
 
 _Key = tuple[str, bool, type, "Value | None"]
+_json = msgspec.json.encode
+# Each column's name as a JSON object member starts: the audit's own (up to `auditor`), then an item's
+# (`stage_id` .. `failed`), then the comment's.
+_AUDIT_KEYS = [f'"{name}":' for name, _ in AUDIT_COLUMNS[:11]]
+_ITEM_KEYS = [f'"{name}":' for name, _ in AUDIT_COLUMNS[11:20]]
+_COMMENT_KEY = '"comment":'
+_EMPTY = '""'  # an empty comment, as JSON
 
 
 class Layout:
@@ -227,11 +236,12 @@ class Layout:
 
     def __init__(self, checklist: Checklist):
         self._items: dict[str, tuple[Stage, Item]] = {item.id: (stage, item) for stage in checklist.stages for item in stage.items}
-        self._answers: dict[_Key, tuple[str, str, tuple[object, ...]]] = {}
+        self._answers: dict[_Key, tuple[str, str, tuple[object, ...], str]] = {}
 
-    def _answer(self, answer: Answer) -> tuple[str, str, tuple[object, ...]] | None:
-        """An answer's item and value as CSV up to its comment, its stage, and the same as values (`stage_id`
-        .. `failed`); None for an item the checklist does not have."""
+    def _answer(self, answer: Answer) -> tuple[str, str, tuple[object, ...], str] | None:
+        """An answer's item and value as CSV up to its comment, its stage, the same as values (`stage_id`
+        .. `failed`) and as JSON object members up to the comment's value; None for an item the checklist
+        does not have."""
         key = (answer.item, answer.na, type(answer.value), answer.value)
         known = self._answers.get(key)
         if known is None:
@@ -249,7 +259,8 @@ class Layout:
             values = (stage.id, stage.weight, item.id, item.kind, item.critical, item.weight, shown, score, failed)
             if len(self._answers) >= self.CACHE:
                 self._answers.clear()
-            known = self._answers[key] = (",".join(map(csv_cell, values)) + ",", stage.id, values)
+            members = "".join(f"{name}{_json(value).decode()}," for name, value in zip(_ITEM_KEYS, values))
+            known = self._answers[key] = (",".join(map(csv_cell, values)) + ",", stage.id, values, members + _COMMENT_KEY)
         return known
 
     def csv(self, audit: AuditFacts) -> str:
@@ -276,6 +287,24 @@ class Layout:
                     add(csv_cell(answer.comment))
                 add(tail(known[1], missing))
         return "".join(parts)
+
+    def jsonl(self, audit: AuditFacts) -> str:
+        """The audit's rows as JSON lines, the same as `rows_jsonl("audits", self.rows(audit))` (a test holds
+        them to it), joined from parts encoded once: an object a row took three times as long (`bench/export.py`)."""
+        outcome = audit.outcome
+        prefix = "{" + "".join(f"{name}{_json(value).decode()}," for name, value in zip(_AUDIT_KEYS, self._audit_values(audit)))
+        flags = _json([f.code for f in outcome.flags]).decode()
+        total = f',"total":{_json(outcome.score.total).decode()},"stage_score":'
+        tails = {s.stage: f"{total}{_json(s.score).decode()},\"flags\":{flags}}}\n" for s in outcome.score.stages}
+        missing = f"{total}null,\"flags\":{flags}}}\n"
+        json, cached, tail = _json, self._answers.get, tails.get
+        # One string a row, the prefix put between them by `join`, as `csv` builds its rows.
+        rows = [
+            f"{known[3]}{json(answer.comment).decode() if answer.comment else _EMPTY}{tail(known[1], missing)}"
+            for answer in audit.body.answers
+            if (known := cached((answer.item, answer.na, answer.value.__class__, answer.value)) or self._answer(answer)) is not None
+        ]
+        return prefix + prefix.join(rows) if rows else ""
 
     def rows(self, audit: AuditFacts) -> list[tuple[object, ...]]:
         """The audit's rows as values in `AUDIT_COLUMNS` order (flags a list of codes)."""

@@ -128,7 +128,6 @@ def _audits(request: _Request) -> Iterator[bytes]:
             return
         people = store.visit_people(db, [record.visit_id for record in batch])
         lines: list[str] = []
-        rows: list[tuple[object, ...]] = []
         for record in batch:
             visit = people[record.visit_id]
             outcome = _outcomes.decode(record.result)
@@ -144,11 +143,8 @@ def _audits(request: _Request) -> Iterator[bytes]:
                 auditor=visit.auditor_name if known(visit.auditor_id) else visit.auditor_pseudonym,
                 body=body, outcome=outcome,
             )
-            if request.fmt == "csv":
-                lines.append(layout.csv(facts))
-            else:
-                rows += layout.rows(facts)
-        yield "".join(lines).encode() if request.fmt == "csv" else rows_jsonl("audits", rows)
+            lines.append(layout.csv(facts) if request.fmt == "csv" else layout.jsonl(facts))
+        yield "".join(lines).encode()
         if len(batch) < BATCH:
             return
         after = [batch[-1].local_day, batch[-1].rowid]

@@ -108,15 +108,20 @@ def dashboard(
     first = first or last - dt.timedelta(days=DEFAULT_DAYS - 1)
     scope = access.report_stores(user, book, store=store, city=city, country=country)
     db = database.read()
-    weekly = (last - first).days + 1 > figures.WEEKLY_AFTER_DAYS
+    weekly = _weekly(first, last)
     return Dashboard(
         first_day=first, last_day=last, trend_by="week" if weekly else "day",
         audits=_audits(db, scope, first, last),
         survey=_survey(db, scope, first, last),
-        complaints=figures.complaint_clock(tables.complaints_received(db, scope, first, last), now),
+        complaints=figures.complaint_clock(tables.complaint_tally(db, scope, first, last, now.astimezone(dt.UTC).isoformat())),
         actions=tables.open_actions(db, scope, now.isoformat()),
         checklists_due=_checklists_due(book, today(book, now)),
     )
+
+
+def _weekly(first: dt.date, last: dt.date) -> bool:
+    """Whether the trends go by ISO week (`domain.dashboard.bucket`): then the roll-ups are summed by week in SQLite."""
+    return (last - first).days + 1 > figures.WEEKLY_AFTER_DAYS
 
 
 def _by_bucket(rows: Iterable[Mapping[str, Any]], first: dt.date, last: dt.date, *keys: str) -> dict[tuple[Any, ...], Counter[str]]:
@@ -135,7 +140,7 @@ def _audits(db: sqlite_utils.Database, scope: Scope, first: dt.date, last: dt.da
     whole = rollups.audit_sums(db, scope, chain=True, **period) if chain else stores
     approved = sum(r["approved"] for r in whole)
     # Per store and day (read in the index's order), added up per day or week.
-    days = _by_bucket(rollups.audit_sums(db, scope, chain=chain, by_store=not chain, by_day=True, **period), first, last)
+    days = _by_bucket(rollups.audit_sums(db, scope, chain=chain, by_store=not chain, by_day=True, by_week=_weekly(first, last), **period), first, last)
     return Audits(
         audits=approved,
         mean_score=figures.mean(sum(r["total_sum"] for r in whole), sum(r["scored"] for r in whole)),
@@ -149,14 +154,18 @@ def _audits(db: sqlite_utils.Database, scope: Scope, first: dt.date, last: dt.da
     )
 
 
+_SCORE_COLUMNS = [(column, v, f"{column}_{v}") for column, (low, high) in SCALES.items() for v in range(low, high + 1)]
+
+
 def _tallies(rows: Iterable[Mapping[str, Any]]) -> tuple[int, int, dict[str, Counter[int]]]:
-    counted = suspect = 0
+    """The rows' counted and suspect answers and each score's tally, each column summed once over the rows
+    (a Counter updated row by row took most of a city's dashboard)."""
+    rows = list(rows)
     scores: dict[str, Counter[int]] = {column: Counter() for column in SCALES}
-    for row in rows:
-        counted, suspect = counted + row["counted"], suspect + row["suspect"]
-        for column, (low, high) in SCALES.items():
-            scores[column].update({v: n for v in range(low, high + 1) if (n := row[f"{column}_{v}"])})
-    return counted, suspect, scores
+    for column, value, name in _SCORE_COLUMNS:
+        if n := sum(row[name] for row in rows):
+            scores[column][value] = n
+    return sum(row["counted"] for row in rows), sum(row["suspect"] for row in rows), scores
 
 
 def _scales(rows: Iterable[Mapping[str, Any]]) -> dict[str, dict[tuple[int, int], tuple[int, int]]]:
@@ -176,14 +185,14 @@ def _survey(db: sqlite_utils.Database, scope: Scope, first: dt.date, last: dt.da
     dimensions = _scales(rollups.dimension_sums(db, scope, chain=chain, **period))
     trend = []
     days: defaultdict[dt.date, list[Mapping[str, Any]]] = defaultdict(list)
-    for row in rollups.survey_counts(db, scope, chain=chain, by_store=not chain, by_day=True, **period):
+    for row in rollups.survey_counts(db, scope, chain=chain, by_store=not chain, by_day=True, by_week=_weekly(first, last), **period):
         days[figures.bucket(dt.date.fromisoformat(row["day"]), first, last)].append(row)
     for point, rows in sorted(days.items()):
         n, _, tallies = _tallies(rows)
         if n:
             trend.append(SurveyPoint(day=point, responses=n, nps=nps(tallies["nps"]), csat=csat(tallies["csat"]), ces=ces(tallies["ces"])))
     per_day: defaultdict[dt.date, list[Mapping[str, Any]]] = defaultdict(list)
-    for row in rollups.dimension_sums(db, scope, chain=chain, by_store=not chain, by_day=True, **period):
+    for row in rollups.dimension_sums(db, scope, chain=chain, by_store=not chain, by_day=True, by_week=_weekly(first, last), **period):
         per_day[figures.bucket(dt.date.fromisoformat(row["day"]), first, last)].append(row)
     day_scales = {point: _scales(rows) for point, rows in sorted(per_day.items())}
     return Survey(

@@ -16,6 +16,7 @@ period, each an index range on the table's key; the pieces' sums are added up he
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
@@ -86,20 +87,29 @@ def _stores(stores: Scope, chain: bool) -> tuple[str, list[object]]:
     return f"({stores.sql})", list(stores.args)
 
 
+# The Monday that starts a day's ISO week (`domain.dashboard.bucket`): six days back, then on to a Monday.
+_WEEK = "date(day, '-6 days', 'weekday 1')"
+
+
 def _summed(
     db: sqlite_utils.Database, table: str, counts: Sequence[str], conditions: list[tuple[str, list[object]]], group: Sequence[str],
-    parts: list[Piece],
+    parts: list[Piece], by_week: bool = False,
 ) -> list[dict[str, Any]]:
-    """Per `group` (columns of `table`), the sums of `counts` over the rows meeting `conditions` in the period `parts`."""
+    """Per `group` (columns of `table`), the sums of `counts` over the rows meeting `conditions` in the period `parts`;
+    with `by_week`, the group `day` is the Monday of each day's ISO week (a long period's trend: a year is 52
+    rows to read, not 365, sorted in SQLite)."""
     totals: dict[tuple[Any, ...], list[Any]] = {}
-    keys = ", ".join(group)
+    keys = ", ".join(f"{_WEEK} AS day" if by_week and c == "day" else c for c in group)
+    grouped = ", ".join(_WEEK if by_week and c == "day" else c for c in group)
     sums = ", ".join(f"SUM({c}) AS {c}" for c in counts)
     for grain, low, high in parts:
         where = " AND ".join(["grain = ?", *(sql for sql, _ in conditions), "day BETWEEN ? AND ?"])
         args = [grain, *(a for _, values in conditions for a in values), low, high]
         sql = f"SELECT {keys + ', ' if keys else ''}{sums} FROM {table} WHERE {where}"
         if group:
-            sql += f" GROUP BY {keys}"
+            sql += f" GROUP BY {grouped}"
+        if len(parts) == 1:  # nothing to add up across pieces: the rows as they come
+            return [row for row in db.query(sql, args) if row[counts[0]] is not None]
         for row in db.query(sql, args):
             if row[counts[0]] is None:
                 continue  # no rows at all: an aggregate without GROUP BY still answers one
@@ -114,25 +124,26 @@ def _summed(
 
 def survey_counts(
     db: sqlite_utils.Database, stores: Scope, *, chain: bool, touchpoint_id: str | None, first: dt.date | None, last: dt.date | None,
-    by_store: bool = False, by_touchpoint: bool = False, by_day: bool = False,
+    by_store: bool = False, by_touchpoint: bool = False, by_day: bool = False, by_week: bool = False,
 ) -> list[dict[str, Any]]:
-    """Counted and suspect answers and each score's tally (`SURVEY_COUNTS`), per the keys asked for.
-    `touchpoint_id`: that touchpoint's rows; else all touchpoints at once, or each with `by_touchpoint`."""
+    """Counted and suspect answers and each score's tally (`SURVEY_COUNTS`), per the keys asked for (`by_week`:
+    with `by_day`, per ISO week, keyed by its Monday). `touchpoint_id`: that touchpoint's rows; else all
+    touchpoints at once, or each with `by_touchpoint`."""
     conditions = [_touchpoints(touchpoint_id, by_touchpoint), _stores(stores, chain)]
     group = [c for c, wanted in (("store_id", by_store), ("touchpoint_id", by_touchpoint), ("day", by_day)) if wanted]
-    return _summed(db, "survey_rollups", SURVEY_COUNTS, conditions, group, pieces(first, last, by_day=by_day))
+    return _summed(db, "survey_rollups", SURVEY_COUNTS, conditions, group, pieces(first, last, by_day=by_day), by_week)
 
 
 def dimension_sums(
     db: sqlite_utils.Database, stores: Scope, *, chain: bool, touchpoint_id: str | None, first: dt.date | None, last: dt.date | None,
-    by_store: bool = False, by_touchpoint: bool = False, by_day: bool = False,
+    by_store: bool = False, by_touchpoint: bool = False, by_day: bool = False, by_week: bool = False,
 ) -> list[dict[str, Any]]:
     """Counted dimension answers (`n`) and their sum (`total`) per dimension and scale, and the keys asked for."""
     conditions = [_touchpoints(touchpoint_id, by_touchpoint), _stores(stores, chain)]
     group = [c for c, wanted in (("store_id", by_store), ("touchpoint_id", by_touchpoint), ("day", by_day)) if wanted]
     return _summed(
         db, "survey_dimension_rollups", ("n", "total"), conditions, [*group, "dimension", "scale_min", "scale_max"],
-        pieces(first, last, by_day=by_day),
+        pieces(first, last, by_day=by_day), by_week,
     )
 
 
@@ -146,12 +157,13 @@ def _touchpoints(touchpoint_id: str | None, each: bool) -> tuple[str, list[objec
 
 
 def audit_sums(
-    db: sqlite_utils.Database, stores: Scope, *, chain: bool, first: dt.date, last: dt.date, by_store: bool = False, by_day: bool = False
+    db: sqlite_utils.Database, stores: Scope, *, chain: bool, first: dt.date, last: dt.date, by_store: bool = False, by_day: bool = False,
+    by_week: bool = False,
 ) -> list[dict[str, Any]]:
     """Approved audits, those with a total (`scored`) and the sum of their totals, per the keys asked for."""
     group = [c for c, wanted in (("store_id", by_store), ("day", by_day)) if wanted]
     conditions: list[tuple[str, list[object]]] = [("checklist_id = ?", [CHAIN]), _stores(stores, chain)]
-    return _summed(db, "audit_rollups", ("approved", "scored", "total_sum"), conditions, group, pieces(first, last, by_day=by_day))
+    return _summed(db, "audit_rollups", ("approved", "scored", "total_sum"), conditions, group, pieces(first, last, by_day=by_day), by_week)
 
 
 def stage_sums(db: sqlite_utils.Database, stores: Scope, *, chain: bool, first: dt.date, last: dt.date) -> list[dict[str, Any]]:
@@ -267,36 +279,128 @@ _SURVEY_VALUES = (
     "suspect IS NULL", "suspect IS NOT NULL",
     *(f"suspect IS NULL AND {c} IS {v}" for c, (low, high) in SCORES.items() for v in range(low, high + 1)),
 )
-_COPIES = (
-    "(SELECT 'd' AS grain UNION ALL SELECT 'm' UNION ALL SELECT 'y') g, (SELECT 0 AS whole UNION ALL SELECT 1) t, (SELECT 0 AS whole UNION ALL SELECT 1) s"
-)
-_KEY = (
-    "g.grain, CASE t.whole WHEN 1 THEN '*' ELSE b.touchpoint_id END, CASE s.whole WHEN 1 THEN '*' ELSE b.store_id END, "
-    "CASE g.grain WHEN 'd' THEN b.local_day WHEN 'm' THEN substr(b.local_day, 1, 8) || '01' ELSE substr(b.local_day, 1, 5) || '01-01' END"
-)
 
 
 def rebuild_rollups(db: sqlite_utils.Database) -> None:
-    """Make every roll-up again from the answers and the approved audits (in the caller's transaction)."""
+    """Make every roll-up again from the answers and the approved audits (in the caller's transaction).
+
+    Set-based, a level at a time: each store's (touchpoint's, checklist's) days are summed from the rows in
+    one pass over the index by store and day; the chain's days ('*') from those, the months from the days and
+    the years from the months (`_spread`), so each level reads the one below it, some thirty times smaller,
+    never the rows again. Summing every row into all its twelve copies at once took about as long as
+    decoding each audit in Python (`bench/reports.py`: 50 s for a million answers and 50,000 approved audits)."""
+    # A page cache big enough for the roll-ups being written and the sorts (SQLite's default is 2 MB; with it
+    # the rebuild took a third longer), for this rebuild only.
+    before = next(db.query("PRAGMA cache_size"))["cache_size"]
+    db.execute("PRAGMA cache_size = -262144")
+    try:
+        _rebuild(db)
+    finally:
+        db.execute(f"PRAGMA cache_size = {int(before)}")
+
+
+def _rebuild(db: sqlite_utils.Database) -> None:
     for table in ("survey_rollups", "survey_dimension_rollups", "audit_rollups", "audit_stage_rollups", "audit_item_rollups", "rollup_stores"):
         db.execute(f"DELETE FROM {table}")
-    # Each store's, touchpoint's and day's sums first (one pass over the index by store, touchpoint and
-    # day), then each of them added to its copies: by day and month, for the chain and all touchpoints.
-    sums = ", ".join(f"SUM({value}) AS {column}" for value, column in zip(_SURVEY_VALUES, SURVEY_COUNTS))
+    sums = ", ".join(f"SUM({value})" for value in _SURVEY_VALUES)
     db.execute(
-        f"INSERT INTO survey_rollups (grain, touchpoint_id, store_id, day, {', '.join(SURVEY_COUNTS)}) "
-        f"SELECT {_KEY}, {', '.join(f'SUM(b.{c})' for c in SURVEY_COUNTS)} "
-        f"FROM (SELECT store_id, touchpoint_id, local_day, {sums} FROM survey_responses WHERE local_day IS NOT NULL "
-        f"GROUP BY store_id, touchpoint_id, local_day) b, {_COPIES} GROUP BY 1, 2, 3, 4"
+        f"INSERT INTO survey_rollups (grain, store_id, touchpoint_id, day, {', '.join(SURVEY_COUNTS)}) "
+        f"SELECT 'd', store_id, touchpoint_id, local_day, {sums} FROM survey_responses WHERE local_day IS NOT NULL "
+        "GROUP BY store_id, touchpoint_id, local_day"
     )
+    _spread(db, "survey_rollups", ("touchpoint_id",), (), SURVEY_COUNTS)
     db.execute(
-        "INSERT INTO survey_dimension_rollups (grain, touchpoint_id, store_id, day, dimension, scale_min, scale_max, n, total) "
-        f"SELECT {_KEY}, b.dimension, b.scale_min, b.scale_max, SUM(b.n), SUM(b.total) "
-        "FROM (SELECT store_id, touchpoint_id, local_day, dimension, scale_min, scale_max, COUNT(*) AS n, SUM(value) AS total "
-        "FROM survey_dimension_answers WHERE counted = 1 GROUP BY store_id, touchpoint_id, local_day, dimension, scale_min, scale_max) b, "
-        f"{_COPIES} GROUP BY 1, 2, 3, 4, 5, 6, 7"
+        "INSERT INTO survey_dimension_rollups (grain, store_id, touchpoint_id, day, dimension, scale_min, scale_max, n, total) "
+        "SELECT 'd', store_id, touchpoint_id, local_day, dimension, scale_min, scale_max, COUNT(*), SUM(value) "
+        "FROM survey_dimension_answers WHERE counted = 1 GROUP BY store_id, touchpoint_id, local_day, dimension, scale_min, scale_max"
     )
+    _spread(db, "survey_dimension_rollups", ("touchpoint_id",), ("dimension", "scale_min", "scale_max"), ("n", "total"))
     db.execute("INSERT OR IGNORE INTO rollup_stores (store_id) SELECT DISTINCT store_id FROM survey_rollups WHERE store_id <> '*'")
-    audits = _AuditSums()
-    _add(db, _approved(db, None), audits)
-    audits.write(db)
+    _rebuild_audit_rollups(db)
+
+
+def _spread(db: sqlite_utils.Database, table: str, starred: tuple[str, ...], kept: tuple[str, ...], counts: Sequence[str]) -> None:
+    """`table` holds its stores' own day rows (grain 'd', no '*' in any key): add the chain's and every
+    `starred` column's '*' copies of each day, then each month's rows summed from its days and each year's
+    from its months."""
+    sums = ", ".join(f"SUM({c})" for c in counts)
+    columns = ("store_id", *starred)
+    originals = " AND ".join(f"{c} <> '*'" for c in columns)
+    target = f"INSERT INTO {table} (grain, {', '.join(columns)}, {', '.join(kept) + ', ' if kept else ''}day, {', '.join(counts)}) "
+    for size in range(1, len(columns) + 1):
+        for chosen in itertools.combinations(columns, size):
+            group = [c for c in columns if c not in chosen] + [*kept, "day"]
+            selected = ", ".join("'*'" if c in chosen else c for c in columns)
+            db.execute(
+                f"{target}SELECT 'd', {selected}, {''.join(k + ', ' for k in kept)}day, {sums} FROM {table} WHERE grain = 'd' AND {originals} "
+                f"GROUP BY {', '.join(group)}"
+            )
+    for grain, below, first in (("m", "d", "substr(day, 1, 8) || '01'"), ("y", "m", "substr(day, 1, 5) || '01-01'")):
+        db.execute(
+            f"{target}SELECT '{grain}', {', '.join(columns)}, {''.join(k + ', ' for k in kept)}{first}, {sums} FROM {table} "
+            f"WHERE grain = '{below}' GROUP BY {', '.join([*columns, *kept])}, {first}"
+        )
+
+
+def _rebuild_audit_rollups(db: sqlite_utils.Database) -> None:
+    """The audit roll-ups from the approved audits (the latest revision of each approved visit), in SQL: the
+    same sums as `add_approved_audit` makes one audit at a time (`domain.dashboard.audit_tally`), read from
+    the stored result (total, stage scores, failed items) and body (items answered, not N/A) with SQLite's
+    JSON functions, each store's days first, then `_spread`."""
+    for table in ("rollup_approved", "rollup_item_stage"):
+        db.execute(f"DROP TABLE IF EXISTS temp.{table}")
+    db.execute(
+        "CREATE TEMP TABLE rollup_approved AS SELECT v.checklist_id, v.checklist_version, a.store_id, a.local_day, a.body, "
+        "a.result FROM visits v JOIN audits a ON a.visit_id = v.id AND a.revision = (SELECT MAX(b.revision) FROM audits b WHERE b.visit_id = v.id) "
+        "WHERE v.state = 'approved'"
+    )
+    # Each item's stage in each checklist version the approved audits were scored against: an answer to an
+    # item the version does not have counts nowhere, as in `audit_tally`.
+    db.execute("CREATE TEMP TABLE rollup_item_stage (checklist_id TEXT, checklist_version INTEGER, item_id TEXT, stage_id TEXT, "
+               "PRIMARY KEY (checklist_id, checklist_version, item_id)) WITHOUT ROWID")
+    versions = [(r["checklist_id"], r["checklist_version"]) for r in db.query("SELECT DISTINCT checklist_id, checklist_version FROM rollup_approved")]
+    for checklist_id, version in versions:
+        body = next(db.query("SELECT body FROM book_versions WHERE kind = 'checklist' AND doc_id = ? AND version = ?", [checklist_id, version]))
+        checklist = msgspec.json.decode(body["body"], type=_StageOf)
+        db.conn.executemany("INSERT OR IGNORE INTO rollup_item_stage VALUES (?, ?, ?, ?)",
+                            [(checklist_id, version, item.id, stage.id) for stage in checklist.stages for item in stage.items])
+    # Items answered (not N/A), then the failed ones added to them: a look-up of each answer in the audit's
+    # failures took as long again as the whole rebuild of the answers.
+    db.execute(
+        "INSERT INTO audit_item_rollups (grain, store_id, day, checklist_id, stage_id, item_id, answered, failed) "
+        "SELECT 'd', a.store_id, a.local_day, a.checklist_id, m.stage_id, m.item_id, COUNT(*), 0 "
+        "FROM rollup_approved a, json_each(a.body, '$.answers') x "
+        "JOIN rollup_item_stage m ON m.checklist_id = a.checklist_id AND m.checklist_version = a.checklist_version AND m.item_id = x.value ->> 'item' "
+        "WHERE NOT COALESCE(x.value ->> 'na', 0) GROUP BY a.store_id, a.local_day, a.checklist_id, m.stage_id, m.item_id"
+    )
+    db.execute(
+        "INSERT INTO audit_item_rollups (grain, store_id, day, checklist_id, stage_id, item_id, answered, failed) "
+        "SELECT 'd', a.store_id, a.local_day, a.checklist_id, f.value ->> 'stage', f.value ->> 'item', 0, COUNT(*) "
+        "FROM rollup_approved a, json_each(a.result, '$.score.failed') f WHERE true GROUP BY 2, 3, 4, 5, 6 "
+        "ON CONFLICT (grain, store_id, day, checklist_id, stage_id, item_id) DO UPDATE SET failed = failed + excluded.failed"
+    )
+    # Each stage's items answered and failed, from the item rows in their key's order (no sort); then each
+    # stage's scores from the results added to them (a stage all N/A has a row with its score and no items).
+    db.execute(
+        "INSERT INTO audit_stage_rollups (grain, store_id, day, checklist_id, stage_id, scored, score_sum, answered, failed) "
+        "SELECT 'd', store_id, day, checklist_id, stage_id, 0, 0, SUM(answered), SUM(failed) FROM audit_item_rollups WHERE grain = 'd' "
+        "GROUP BY store_id, day, checklist_id, stage_id"
+    )
+    db.execute(
+        "INSERT INTO audit_stage_rollups (grain, store_id, day, checklist_id, stage_id, scored, score_sum, answered, failed) "
+        "SELECT 'd', a.store_id, a.local_day, a.checklist_id, x.value ->> 'stage', COUNT(x.value ->> 'score'), TOTAL(x.value ->> 'score'), 0, 0 "
+        "FROM rollup_approved a, json_each(a.result, '$.score.stages') x WHERE true GROUP BY 2, 3, 4, 5 "
+        "ON CONFLICT (grain, store_id, day, checklist_id, stage_id) DO UPDATE SET scored = scored + excluded.scored, "
+        "score_sum = score_sum + excluded.score_sum"
+    )
+    db.execute(
+        "INSERT INTO audit_rollups (grain, checklist_id, store_id, day, approved, scored, total_sum) "
+        "SELECT 'd', checklist_id, store_id, local_day, COUNT(*), COUNT(result ->> '$.score.total'), TOTAL(result ->> '$.score.total') "
+        "FROM rollup_approved GROUP BY checklist_id, store_id, local_day"
+    )
+    _spread(db, "audit_rollups", ("checklist_id",), (), ("approved", "scored", "total_sum"))
+    _spread(db, "audit_stage_rollups", (), ("checklist_id", "stage_id"), ("scored", "score_sum", "answered", "failed"))
+    _spread(db, "audit_item_rollups", (), ("checklist_id", "stage_id", "item_id"), ("answered", "failed"))
+    db.execute("INSERT OR IGNORE INTO rollup_stores (store_id) SELECT DISTINCT store_id FROM rollup_approved")
+    for table in ("rollup_approved", "rollup_item_stage"):
+        db.execute(f"DROP TABLE temp.{table}")
