@@ -9,8 +9,10 @@ and take a small fraction of the steps of the admin's, who reads every row.
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 
@@ -19,6 +21,7 @@ from audit_api.store import Database
 from audit_api.store.accounts import User
 
 from .audit_helpers import BOOK
+from .conftest import Snapshots, snapshot
 
 STORES = [f"store-{n:04d}" for n in range(1000)]
 MINE = ["store-0007", "store-0500"]
@@ -27,8 +30,23 @@ NOW = dt.datetime(2026, 11, 24, 12, 0, tzinfo=dt.UTC)
 TABLES = ("visits", "complaints", "survey_responses", "survey_dimension_answers")
 
 
+@pytest.fixture(scope="module")
+def crowded_file(snapshots: Snapshots, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo book's database with the crowd below, built once for this module's tests (each gets a copy)."""
+    target = tmp_path_factory.mktemp("crowded") / "audit.db"
+    snapshot(snapshots.loaded, target, _crowd)
+    return target
+
+
 @pytest.fixture
-def crowded(loaded: Database) -> Database:
+def crowded(crowded_file: Path, tmp_path: Path) -> Iterator[Database]:
+    shutil.copyfile(crowded_file, tmp_path / "audit.db")
+    database = Database(tmp_path / "audit.db")
+    yield database
+    database.close()
+
+
+def _crowd(loaded: Database) -> None:
     """Visits, complaints and survey responses of 1000 stores, written straight into the tables."""
     admin = accounts.add_user(loaded, "planner", "admin")
     auditor = accounts.add_user(loaded, "shopper", "auditor")
@@ -50,7 +68,6 @@ def crowded(loaded: Database) -> Database:
             "created_at, local_day) VALUES (?, 'checkout', 'en', 'store-feedback', 1, '{}', ?, 4, 2, ?, ?)",
             [(s, n % 11, stamp, NOW.date().isoformat()) for s in STORES for n in range(PER_STORE)],
         )
-    return loaded
 
 
 def measure(database: Database, call: Callable[[], object]) -> tuple[int, list[str]]:
