@@ -330,3 +330,15 @@ def test_each_page_is_read_through_an_index_in_the_lists_order(
         assert all(line.startswith(f"SEARCH {table} USING") and "=?" in line for line in reads), plan
     if reader == "manager":  # one arm a store (and an assigner), merged in order
         assert any(line.startswith("MERGE") for line in plan) or "store" in filters, plan
+
+
+def test_the_users_come_a_page_at_a_time_by_login(loaded: Database, people: dict[str, Actor]) -> None:
+    for n in range(7):
+        accounts.add_user(loaded, f"auditor-{n:02d}", "auditor")
+    with make_client(loaded) as client:
+        users, pages = walk(client, "/api/v1/users", people["admin"], limit="3")
+        refused = client.get("/api/v1/users", params={"cursor": cursor("x", 1)}, headers=people["admin"].headers)
+    names = [user["name"] for user in users]
+    assert names == sorted(names) and len(names) == len(set(names)) == 7 + 4  # and the four people of the fixture
+    assert len(pages) == 3  # 11 users, 3 a page: four pages, three of them reached by a Link
+    assert refused.status_code == 400

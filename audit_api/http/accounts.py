@@ -4,10 +4,10 @@ public exchange of a one-time code for a device token (rate limited)."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from typing import Annotated, Any
 
 import msgspec
-from litestar import Controller, delete, get, post
+from litestar import Controller, Request, Response, delete, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
 from msgspec import Meta
@@ -15,10 +15,11 @@ from msgspec import Meta
 from ..domain.links import enrolment_url
 from ..services import accounts
 from ..services.accounts import IssuedToken
-from ..store.accounts import Role, TokenInfo, User
+from ..store.accounts import USER_ORDER, Role, TokenInfo, User
 from .auth import require
 from .context import Context, SignedIn
 from .openapi import Documented, NoToken, OptionalBody, problems
+from .paging import DEFAULT_LIMIT, NEXT_PAGE, Cursor, Limit, answer, position
 
 Name = Annotated[str, Meta(pattern=r"^[a-z0-9][a-z0-9._-]{1,39}(?![\s\S])", description="login name: lower case, 2-40 characters")]
 
@@ -67,9 +68,16 @@ class AccountsController(Controller):
             known_stores=set(context.book.stores_by_id),
         )
 
-    @get("/users", guards=[require("admin")], summary="Every user (admin)", sync_to_thread=True, responses=problems(401, 403))
-    def users(self, context: NamedDependency[SignedIn]) -> list[User]:
-        return accounts.list_users(context.database)
+    @get(
+        "/users", guards=[require("admin")], summary="Every user, by login, a page at a time (admin)", sync_to_thread=True,
+        description="At most `limit` users a page; when more follow, the `Link` header names the next page (`rel=\"next\"`).",
+        response_headers=NEXT_PAGE, responses=problems(400, 401, 403),
+    )
+    def users(
+        self, request: Request[Any, Any, Any], context: NamedDependency[SignedIn], limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None
+    ) -> Response[list[User]]:
+        after = position(cursor, "users", USER_ORDER)
+        return answer(request, accounts.list_users(context.database, after=after, limit=limit + 1), limit, "users", USER_ORDER)
 
     @post(
         "/users/{name:str}/enrolments", guards=[require("admin")], summary="A one-time enrolment code (admin)", sync_to_thread=True,

@@ -109,8 +109,9 @@ def find_user(database: Database, name: str) -> User:
     return get_user(database, user_id)
 
 
-def list_users(database: Database) -> list[User]:
-    return [get_user(database, user_id) for user_id in store.user_ids(database.read())]
+def list_users(database: Database, *, after: list[object] | None = None, limit: int | None = None) -> list[User]:
+    """The users by login, after the login `after` (None: from the first), at most `limit` (None: all)."""
+    return [user for user_id in store.user_ids(database.read(), after=after, limit=limit) if (user := get_user(database, user_id))]
 
 
 def start_enrolment(database: Database, user: User, hours: int = ENROLMENT_HOURS, now: dt.datetime | None = None) -> Enrolment:

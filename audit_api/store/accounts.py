@@ -11,6 +11,8 @@ from typing import Literal
 import msgspec
 import sqlite_utils
 
+from .pages import Order, page
+from .scope import EVERYTHING
 from .times import Timestamp
 
 Role = Literal["admin", "manager", "auditor"]
@@ -83,8 +85,13 @@ def user_id_by_name(db: sqlite_utils.Database, name: str) -> int | None:
     return None if row is None else int(row["id"])
 
 
-def user_ids(db: sqlite_utils.Database) -> list[int]:
-    return [int(row["id"]) for row in db.query("SELECT id FROM users ORDER BY name")]
+USER_ORDER = Order(("name",))  # logins are unique
+
+
+def user_ids(db: sqlite_utils.Database, *, after: list[object] | None = None, limit: int | None = None) -> list[int]:
+    """Every user's id by login, after the login `after` (None: from the first), at most `limit` (None: all)."""
+    sql, args = page("SELECT id, name FROM users WHERE 1 = 1", [], EVERYTHING, USER_ORDER, after=after, limit=limit)
+    return [int(row["id"]) for row in db.query(sql, args)]
 
 
 def insert_enrolment(db: sqlite_utils.Database, code_hash: str, user_id: int, created_at: str, expires_at: str) -> None:
