@@ -8,17 +8,11 @@ our work costs nothing over the framework's own).
 from __future__ import annotations
 
 import argparse
-import socket
-import subprocess
-import sys
 import tempfile
-import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlencode
-
-import httpx
 
 from audit_api.book import Book, load_book
 from audit_api.domain.links import link_token
@@ -26,6 +20,7 @@ from audit_api.store import Database, migrate, publish
 from audit_api.store.secret import instance_secret
 
 from .load import RequestFactory, Sample, load, request
+from .serving import free_port, serve
 from .submissions import prepare_submissions, submission_bodies
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -75,25 +70,6 @@ def _targets(book: Book, token: str, visit_ids: list[str], link: str) -> list[Ta
     ]
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _start_server(db: Path, port: int) -> subprocess.Popen:
-    server = subprocess.Popen([sys.executable, "-m", "bench.server", str(db), str(port)], cwd=ROOT)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
-                return server
-        except httpx.TransportError:
-            time.sleep(0.2)
-    server.kill()
-    raise SystemExit("the server did not start within a minute")
-
-
 def _measure(port: int, target: Target, rounds: int, seconds: float, connections: int) -> tuple[Sample, Sample]:
     load(port, target.make, 0.5, connections)  # warm up
     load(port, target.baseline, 0.5, connections)
@@ -121,8 +97,8 @@ def main() -> None:
         database.close()
         link = link_token(instance_secret(db_path), "sarajevo-ferhadija", "fitting-room")
         targets = _targets(book, token, visit_ids, link)
-        port = _free_port()
-        server = _start_server(db_path, port)
+        port = free_port()
+        server = serve(db_path, port)
         try:
             rows = [(t, *_measure(port, t, args.rounds, args.seconds, args.connections)) for t in targets]
         finally:

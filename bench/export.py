@@ -12,12 +12,8 @@ the server's resident memory before and at its highest while it answered (sample
 from __future__ import annotations
 
 import datetime as dt
-import os
-import socket
-import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
@@ -28,65 +24,11 @@ from audit_api.services import accounts
 from audit_api.store import Database, migrate, publish
 
 from . import data
+from .serving import Peak, cpu_seconds, free_port, serve
 
 ROOT = Path(__file__).resolve().parent.parent
 FIRST_DAY = dt.date(2025, 1, 1)
 DAYS = 730
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def serve(db: Path, port: int) -> subprocess.Popen[bytes]:
-    server = subprocess.Popen([sys.executable, "-m", "bench.server", str(db), str(port)], cwd=ROOT)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
-                return server
-        except httpx.TransportError:
-            time.sleep(0.2)
-    server.kill()
-    raise SystemExit("the server did not start within a minute")
-
-
-def cpu_seconds(pid: int) -> float:
-    """User and system time the process has used so far."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    raise RuntimeError("no VmRSS")
-
-
-class Peak:
-    """The highest resident memory of a process while a block runs, sampled every 20 ms."""
-
-    def __init__(self, pid: int):
-        self.pid, self.before, self.highest = pid, rss_mb(pid), 0.0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._sample)
-
-    def _sample(self) -> None:
-        while not self._stop.is_set():
-            self.highest = max(self.highest, rss_mb(self.pid))
-            time.sleep(0.02)
-
-    def __enter__(self) -> Peak:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        self._thread.join()
-        self.highest = max(self.highest, rss_mb(self.pid))
 
 
 def download(port: int, token: str, fmt: str) -> tuple[int, int, float]:

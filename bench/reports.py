@@ -39,7 +39,8 @@ from audit_api.store import Database, migrate, publish
 from audit_api.store.rollups import rebuild_rollups
 
 from . import data
-from .export import Peak, cpu_seconds, download, free_port, serve
+from .export import download
+from .serving import Peak, cpu_seconds, free_port, serve
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "build" / "bench"
