@@ -2,12 +2,15 @@
 
 Each target is measured in alternating rounds with its baseline, a bare Litestar endpoint on the same
 server, so both see the same machine noise; the ratio is target req/s over baseline req/s (1.0 means
-our work costs nothing over the framework's own).
+our work costs nothing over the framework's own). A submission is also measured against the durable
+baseline (`POST /bench/durable`: the body, one insert, one durable commit), the least any endpoint that
+keeps what it acknowledges can do. Every figure printed also goes to `build/bench/results.json`.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import tempfile
 import uuid
 from dataclasses import dataclass
@@ -24,6 +27,7 @@ from .serving import free_port, serve
 from .submissions import prepare_submissions, submission_bodies
 
 ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "build" / "bench" / "results.json"
 
 
 @dataclass
@@ -31,6 +35,7 @@ class Target:
     name: str
     make: RequestFactory
     baseline: RequestFactory
+    durable: RequestFactory | None = None  # a submission's second baseline: decode, one insert, one durable commit
 
 
 def _constant(raw: bytes) -> RequestFactory:
@@ -60,24 +65,39 @@ def _targets(book: Book, token: str, visit_ids: list[str], link: str) -> list[Ta
     def decode_only() -> bytes:
         return request("PUT", f"/bench/decode/{uuid.uuid4()}", same_payload, auth)
 
+    durable_audit = _constant(request("POST", "/bench/durable", same_payload, auth))
+    durable_form = _constant(request("POST", "/bench/durable", SURVEY_FORM, FORM))
+
     return [
         Target("GET /api/v1/stores/{id}", _constant(request("GET", "/api/v1/stores/sarajevo-alta?lang=bs")), BARE_GET),
         Target("GET /api/v1/stores", _constant(request("GET", "/api/v1/stores", headers={"Accept-Language": "ru"})), BARE_GET),
-        Target("PUT /api/v1/audits/{uuid} (in-store, 36 items)", submit, decode_only),
+        Target("PUT /api/v1/audits/{uuid} (in-store, 36 items)", submit, decode_only, durable_audit),
         Target("GET /s/{token} (survey page)", _constant(request("GET", f"/s/{link}", headers={"Accept-Language": "bs"})), BARE_GET),
         Target("POST /s/{token} (survey answers)", _constant(request("POST", f"/s/{link}", SURVEY_FORM, FORM)),
-               _constant(request("POST", "/bench/form", SURVEY_FORM, FORM))),
+               _constant(request("POST", "/bench/form", SURVEY_FORM, FORM)), durable_form),
     ]
 
 
-def _measure(port: int, target: Target, rounds: int, seconds: float, connections: int) -> tuple[Sample, Sample]:
+def _measure(port: int, target: Target, rounds: int, seconds: float, connections: int) -> tuple[Sample, Sample, Sample | None]:
     load(port, target.make, 0.5, connections)  # warm up
     load(port, target.baseline, 0.5, connections)
-    ours, base = Sample(), Sample()
+    ours, base, durable = Sample(), Sample(), Sample() if target.durable else None
     for _ in range(rounds):
         base.add(load(port, target.baseline, seconds, connections))
         ours.add(load(port, target.make, seconds, connections))
-    return ours, base
+        if target.durable and durable is not None:
+            durable.add(load(port, target.durable, seconds, connections))
+    return ours, base, durable
+
+
+def _figure(name: str, sample: Sample, base: Sample | None = None, durable: Sample | None = None) -> dict[str, object]:
+    """One printed row as `results.json` holds it: the ratio against the row's baseline (1.0 for a baseline)."""
+    return {
+        "name": name, "req_s": round(sample.rate, 1), "p50_ms": round(sample.percentile(50) * 1000, 3),
+        "p99_ms": round(sample.percentile(99) * 1000, 3), "errors": sample.errors,
+        "ratio": round(sample.rate / base.rate, 3) if base else 1.0,
+        **({"ratio_durable": round(sample.rate / durable.rate, 3)} if durable else {}),
+    }
 
 
 def main() -> None:
@@ -106,15 +126,27 @@ def main() -> None:
             server.wait(timeout=10)
 
     print(f"\n{args.rounds} rounds x {args.seconds:g} s, {args.connections} connections, one server process")
-    header = f"{'endpoint':48} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} {'bare req/s':>11} {'ratio':>6}"
+    header = (
+        f"{'endpoint':48} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} {'bare req/s':>11} {'ratio':>6}"
+        f" {'durable req/s':>14} {'ratio':>6}"
+    )
     print(header)
     print("-" * len(header))
-    for target, ours, base in rows:
+    figures = []
+    for target, ours, base, durable in rows:
+        against_durable = f" {durable.rate:14.0f} {ours.rate / durable.rate:6.2f}" if durable else ""
         print(
             f"{target.name:48} {ours.rate:8.0f} {ours.percentile(50) * 1000:8.2f} {ours.percentile(99) * 1000:8.2f}"
-            f" {ours.errors:7d} {base.rate:11.0f} {ours.rate / base.rate:6.2f}"
+            f" {ours.errors:7d} {base.rate:11.0f} {ours.rate / base.rate:6.2f}{against_durable}"
         )
-    if any(ours.errors or base.errors for _, ours, base in rows):
+        figures.append(_figure(target.name, ours, base, durable))
+        figures.append(_figure(f"baseline of {target.name}", base))
+        if durable:
+            figures.append(_figure(f"durable baseline of {target.name}", durable))
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(figures, indent=2) + "\n")
+    print(f"every figure: {RESULTS.relative_to(ROOT)}")
+    if any(ours.errors or base.errors or (durable and durable.errors) for _, ours, base, durable in rows):
         raise SystemExit("some requests failed: the figures above are not valid")
 
 

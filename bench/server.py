@@ -5,7 +5,9 @@ Run as `python -m bench.server DB PORT`; `bench/__main__.py` starts it.
 
 from __future__ import annotations
 
+import sqlite3
 import sys
+import threading
 from pathlib import Path
 from urllib.parse import parse_qs
 from uuid import UUID
@@ -17,6 +19,7 @@ from litestar.params import FromPath, JSONBody
 from audit_api.config import Settings
 from audit_api.domain.audits import AuditSubmission
 from audit_api.http import create_app
+from audit_api.http.threads import to_thread
 
 
 @get("/bench/bare", sync_to_thread=False, include_in_schema=False)
@@ -38,11 +41,43 @@ async def bare_form(request: Request) -> Response[str]:
     return Response("<!doctype html><p>ok</p>", media_type="text/html")
 
 
+class _Durable:
+    """The durable baseline's store: one table in its own SQLite file, WAL and `synchronous=FULL` as ours, every
+    insert its own transaction, committed to disk before the answer (no group commit, nothing else)."""
+
+    def __init__(self, path: Path):
+        self._lock = threading.Lock()
+        self._conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+        self._conn.execute("PRAGMA journal_mode = WAL")
+        self._conn.execute("PRAGMA synchronous = FULL")
+        self._conn.execute("CREATE TABLE IF NOT EXISTS received (id INTEGER PRIMARY KEY, body BLOB NOT NULL)")
+
+    def insert(self, body: bytes) -> None:
+        with self._lock:
+            self._conn.execute("INSERT INTO received (body) VALUES (?)", [body])
+
+
+_durable: _Durable | None = None
+
+
+@post("/bench/durable", include_in_schema=False, status_code=200)
+async def bare_durable(request: Request) -> dict[str, bool]:
+    """The durable baseline for submissions: the body read, then one insert and one durable commit on a worker
+    thread, the least a submission that must survive a power cut can do."""
+    body = await request.body()
+    assert _durable is not None
+    await to_thread(_durable.insert, body)
+    return {"ok": True}
+
+
 def main(db: str, port: int) -> None:
+    global _durable
+    _durable = _Durable(Path(f"{db}.durable"))
     app = create_app(Settings(db_path=Path(db), public_rate_limit=10**9, form_rate_limit=10**9))
     app.register(bare)
     app.register(bare_decode)
     app.register(bare_form)
+    app.register(bare_durable)
     uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
 
 
