@@ -18,10 +18,12 @@ import datetime as dt
 import functools
 import itertools
 import zoneinfo
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import msgspec
+import sqlite_utils
 
 from ..book.models import Book
 from ..domain.exports import (
@@ -116,16 +118,26 @@ def _period(first_day: dt.date | None, last_day: dt.date | None) -> str:
     return f"until-{last_day}" if last_day else "all-days"
 
 
+def _batches(request: _Request, read: Callable[..., Sequence[Any]]) -> Iterator[tuple[sqlite_utils.Database, Sequence[Any]]]:
+    """The rows `read` gives (a store reader of this module, rows with `local_day` and `rowid`) in keyset
+    batches of `BATCH`, each from a fresh read, with the connection it came from."""
+    after: list[object] | None = None
+    while True:
+        db = request.database.read()
+        batch = read(db, request.scope, first_day=request.first_day, last_day=request.last_day, after=after, limit=BATCH)
+        if not batch:
+            return
+        yield db, batch
+        if len(batch) < BATCH:
+            return
+        after = [batch[-1].local_day, batch[-1].rowid]
+
+
 def _audits(request: _Request) -> Iterator[bytes]:
     layouts: dict[tuple[str, int], Layout] = {}
     rules = request.book.chain.visits
     known = functools.cache(lambda auditor_id: access.sees_auditor(request.user, rules, auditor_id))  # per auditor, for this export
-    after: list[object] | None = None
-    while True:
-        db = request.database.read()
-        batch = store.audits(db, request.scope, first_day=request.first_day, last_day=request.last_day, after=after, limit=BATCH)
-        if not batch:
-            return
+    for db, batch in _batches(request, store.audits):
         people = store.visit_people(db, [record.visit_id for record in batch])
         lines: list[str] = []
         for record in batch:
@@ -145,19 +157,10 @@ def _audits(request: _Request) -> Iterator[bytes]:
             )
             lines.append(layout.csv(facts) if request.fmt == "csv" else layout.jsonl(facts))
         yield "".join(lines).encode()
-        if len(batch) < BATCH:
-            return
-        after = [batch[-1].local_day, batch[-1].rowid]
 
 
 def _responses(request: _Request) -> Iterator[bytes]:
-    after: list[object] | None = None
-    while True:
-        batch = store.responses(
-            request.database.read(), request.scope, first_day=request.first_day, last_day=request.last_day, after=after, limit=BATCH
-        )
-        if not batch:
-            return
+    for _, batch in _batches(request, store.responses):
         rows = [
             (r.rowid, r.store_id, r.touchpoint_id, r.survey_id, r.survey_version, r.language, r.local_day,
              local_time(r.created_at, request.zone(r.store_id)), r.nps, r.csat, r.ces, r.suspect, answers_cell(r.answers, request.fmt),
@@ -165,19 +168,10 @@ def _responses(request: _Request) -> Iterator[bytes]:
             for r in batch
         ]
         yield rows_csv(rows) if request.fmt == "csv" else rows_jsonl("responses", rows)
-        if len(batch) < BATCH:
-            return
-        after = [batch[-1].local_day, batch[-1].rowid]
 
 
 def _complaints(request: _Request) -> Iterator[bytes]:
-    after: list[object] | None = None
-    while True:
-        batch = store.complaints(
-            request.database.read(), request.scope, first_day=request.first_day, last_day=request.last_day, after=after, limit=BATCH
-        )
-        if not batch:
-            return
+    for _, batch in _batches(request, store.complaints):
         rows = []
         for c in batch:
             zone = request.zone(c.store_id)
@@ -188,9 +182,6 @@ def _complaints(request: _Request) -> Iterator[bytes]:
                 c.language, c.contact_name, c.contact_email, c.contact_phone,
             ))
         yield rows_csv(rows) if request.fmt == "csv" else rows_jsonl("complaints", rows)
-        if len(batch) < BATCH:
-            return
-        after = [batch[-1].local_day, batch[-1].rowid]
 
 
 _READERS: dict[Kind, Callable[[_Request], Iterator[bytes]]] = {"audits": _audits, "responses": _responses, "complaints": _complaints}
