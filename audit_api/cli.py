@@ -12,6 +12,10 @@
     audit qr               QR codes and A5 posters for every store and touchpoint
     audit privacy purge    remove personal data older than the book's retention period
     audit site build       the public site, from the published book, with MkDocs Material
+    audit export           audits, survey responses or complaints as CSV or JSON lines, the whole chain's
+
+The long ones (load, qr, privacy purge, site build, export) show their progress on stderr (`progress.py`)
+and end with a one-line summary, with the time they took.
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ import datetime as dt
 import functools
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -30,13 +34,16 @@ import msgspec
 from .book import check_book
 from .book.schema import write_schemas
 from .config import Settings
+from .domain.exports import Format, Kind
 from .domain.links import enrolment_url
 from .errors import AuditError
 from .posters import write_posters
+from .progress import Progress
 from .qr import qr_text, write_qr_png
-from .services import accounts, feedback
+from .services import accounts, exports, feedback
+from .services import book as books
 from .site.build import build_site, project_root
-from .store import Database, current_book, migrate, publish
+from .store import Database, current_book, migrate
 from .store.accounts import Role
 from .store.secret import instance_secret
 
@@ -93,15 +100,16 @@ def check(settings: Settings, as_json: bool, strict: bool) -> None:
 @_settings_options
 def load(settings: Settings) -> None:
     """Validate the book, then publish it into the database; an invalid book changes nothing."""
-    result = check_book(settings.book_path)
-    for problem in result.problems:
+    with Progress("loading", "stores") as progress:
+        loaded = books.load(settings.db_path, settings.book_path, step=progress.step, total=progress.set_total)
+        took = progress.summary()
+    for problem in loaded.problems:
         click.echo(str(problem), err=True)
-    if result.book is None:
-        click.echo(f"{settings.book_path}: {len(result.errors)} error(s): nothing loaded", err=True)
+    report = loaded.report
+    if report is None:
+        errors = sum(problem.severity == "error" for problem in loaded.problems)
+        click.echo(f"{settings.book_path}: {errors} error(s): nothing loaded", err=True)
         sys.exit(1)
-    database = Database(settings.db_path)
-    migrate(database)
-    report = publish(database, result.book)
     for line in report.added:
         click.echo(f"new version   {line}")
     for line in report.switched:
@@ -110,7 +118,8 @@ def load(settings: Settings) -> None:
         click.echo(f"retired       {line}")
     click.echo(
         f"{settings.db_path}: {len(report.added)} new, {len(report.switched)} switched, "
-        f"{len(report.retired)} retired, {report.unchanged} unchanged (generation {report.generation})"
+        f"{len(report.retired)} retired, {report.unchanged} unchanged (generation {report.generation}"
+        f"{'' if loaded.read_again else '; the files are as last loaded'}): {took}"
     )
 
 
@@ -238,10 +247,12 @@ def qr(settings: Settings, out: Path) -> None:
         secret = instance_secret(settings.db_path)
     except AuditError as exc:
         raise click.ClickException(str(exc)) from None
-    written = write_posters(book, secret, settings.public_url, out)
+    with Progress("writing posters", "posters") as progress:
+        written = write_posters(book, secret, settings.public_url, out, step=progress.step, total=progress.set_total)
+    summary = progress.summary()
     for url, poster in written:
         click.echo(f"{url}  {poster}")
-    click.echo(f"{len(written)} posters in {out}")
+    click.echo(f"{summary}: {out}")
 
 
 @main.group()
@@ -261,11 +272,15 @@ def privacy_purge(settings: Settings) -> None:
         book = current_book(database)
     except AuditError as exc:
         raise click.ClickException(str(exc)) from None
-    report = feedback.purge(database, book, dt.datetime.now(dt.UTC))
+    try:
+        with Progress("purging", "rows") as progress:
+            report = feedback.purge(database, book, dt.datetime.now(dt.UTC), step=progress.step, total=progress.set_total)
+    finally:
+        database.close()  # its committer thread, and each connection
     click.echo(
         f"older than {book.chain.retention_days} days: removed {report.survey_contacts} survey contacts, "
         f"{report.survey_texts} survey comments, {report.complaint_contacts} complaint contacts, "
-        f"{report.complaint_texts} complaint texts, in {report.batches} batches"
+        f"{report.complaint_texts} complaint texts, in {report.batches} batches: {progress.summary()}"
     )
 
 
@@ -280,34 +295,112 @@ def site() -> None:
 def site_build(settings: Settings, out: Path | None) -> None:
     """Generate the pages from the published book and build them (strict) into a static folder."""
     try:
-        report = build_site(current_book(_database(settings)), project_root(), out or settings.site_dir, public_url=settings.public_url)
+        book = current_book(_database(settings))
+        with Progress("building the site", "pages") as progress:
+            report = build_site(
+                book, project_root(), out or settings.site_dir, public_url=settings.public_url, book_dir=settings.book_path,
+                step=progress.step, total=progress.set_total,
+            )
     except AuditError as exc:
         raise click.ClickException(str(exc)) from None
-    click.echo(f"{report.pages} pages in {', '.join(report.languages)}: {report.out}")
+    click.echo(f"{progress.summary()}, languages {', '.join(report.languages)}: {report.out}")
+
+
+@main.command("export")
+@_settings_options
+@click.argument("kind", type=click.Choice(["audits", "responses", "complaints"]))
+@click.option("--format", "fmt", type=click.Choice(["csv", "jsonl"]), default="csv", show_default=True)
+@click.option("--out", required=True, help="the file to write (replaced once the export is whole), or - for stdout")
+@click.option("--from", "since", type=click.DateTime(["%Y-%m-%d"]), help="first day, in each store's time zone")
+@click.option("--to", "until", type=click.DateTime(["%Y-%m-%d"]), help="last day (included), in each store's time zone")
+@click.option("--store", help="only this store")
+@click.option("--city", help="only the stores of this city (any of its names)")
+@click.option("--country", help="only the stores of this country (ISO code)")
+def export_command(
+    settings: Settings, kind: Kind, fmt: Format, out: str, since: dt.datetime | None, until: dt.datetime | None,
+    store: str | None, city: str | None, country: str | None,
+) -> None:
+    """Export KIND (audits: a row per item answer; responses; complaints) as GET /api/v1/exports/KIND does.
+
+    The whole chain's rows, auditors by login (`exports.chain_operator`). With `--out -` the export goes
+    to stdout and the summary to stderr."""
+    database = _database(settings)
+    try:
+        book = current_book(database)
+        with Progress(f"exporting {kind}", kind) as progress:
+            export = exports.export(
+                database, book, exports.chain_operator(), kind, fmt, first_day=since and since.date(), last_day=until and until.date(),
+                store=store, city=city, country=country, step=progress.step, total=progress.set_total,
+            )
+            _write_out(export.chunks, out)
+    except AuditError as exc:
+        raise click.ClickException(str(exc)) from None
+    finally:
+        database.close()
+    click.echo(f"{progress.summary()}: {'stdout' if out == '-' else out}", err=out == "-")
+
+
+def _write_out(chunks: Iterable[bytes], out: str) -> None:
+    """To stdout (`-`), or to a file that only ever holds a whole export: written beside it, then moved over it."""
+    if out == "-":
+        stdout = sys.stdout.buffer
+        stdout.writelines(chunks)
+        stdout.flush()
+        return
+    target = Path(out)
+    part = target.with_name(f".{target.name}.part")
+    try:
+        with part.open("wb") as file:
+            file.writelines(chunks)
+        part.replace(target)
+    finally:
+        part.unlink(missing_ok=True)
 
 
 @main.command()
 @_settings_options
 @click.option("--host", help="[AUDIT_HOST, 127.0.0.1]")
 @click.option("--port", type=int, help="[AUDIT_PORT, 8000]")
-def serve(settings: Settings, host: str | None, port: int | None) -> None:
-    """Serve the API over the published book."""
+@click.option("--workers", type=click.IntRange(min=1), help="server processes on the one database [AUDIT_WORKERS, one per core]")
+def serve(settings: Settings, host: str | None, port: int | None, workers: int | None) -> None:
+    """Serve the API over the published book, from one process per core (or --workers N).
+
+    The processes share the database (writes queue on its lock), the rate limits (a table in
+    `<db>.limits`, made afresh at each start) and the book (each notices a new `audit load` within a
+    second). A worker ends with the server: none outlives a `kill -9` of it."""
     import uvicorn
 
     from .http import create_app
+    from .http.limits import Allowances
 
-    settings = msgspec.structs.replace(settings, host=host or settings.host, port=port or settings.port)
+    count = workers or settings.workers or os.cpu_count() or 1
+    limits = settings.db_path.with_name(f"{settings.db_path.name}.limits")
+    settings = msgspec.structs.replace(settings, host=host or settings.host, port=port or settings.port, limits_path=limits)
+    database = Database(settings.db_path)
     try:
-        app = create_app(settings)
+        Allowances.create(limits)
+        app = create_app(settings, database=database)  # the database and the book are checked before any worker starts
     except AuditError as exc:
         raise click.ClickException(str(exc)) from None
+    finally:
+        if count > 1:
+            database.close()
     # The client address (rate limits, survey limits) comes from X-Forwarded-For only when a trusted proxy
     # sent it; uvicorn would otherwise believe any loopback client, so anyone on the host could pick theirs.
     proxies = [address.strip() for address in settings.trusted_proxies.split(",") if address.strip()]
-    uvicorn.run(
-        app, host=settings.host, port=settings.port, log_level="info",
-        proxy_headers=bool(proxies), forwarded_allow_ips=proxies or None,
+    options: dict[str, Any] = {
+        "host": settings.host, "port": settings.port, "log_level": "info", "proxy_headers": bool(proxies), "forwarded_allow_ips": proxies or None,
+    }
+    if count == 1:
+        uvicorn.run(app, **options)
+        return
+    # Each worker is a fresh process that makes its own app from the environment: these settings as given here.
+    os.environ.update(
+        AUDIT_DB=str(settings.db_path.resolve()), AUDIT_BOOK=str(settings.book_path.resolve()),
+        AUDIT_SITE_DIR=str(settings.site_dir.resolve()), AUDIT_LIMITS_FILE=str(limits.resolve()),
     )
+    click.echo(f"serving from {count} processes", err=True)
+    uvicorn.run("audit_api.http.app:worker_app", factory=True, workers=count, **options)
 
 
 if __name__ == "__main__":

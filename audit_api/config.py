@@ -12,6 +12,9 @@
     AUDIT_TRUSTED_PROXIES    addresses of reverse proxies whose X-Forwarded-For is believed, comma-separated  (none)
     AUDIT_SECRET             the key that signs QR links        (else var/secret.key, made on first use)
     AUDIT_SITE_DIR           the built public site, served at /   build/site
+    AUDIT_WORKERS            server processes of `audit serve`    one per core
+    AUDIT_LIMITS_FILE        the rate limits' table the server's processes share (`audit serve` makes it afresh
+                             beside the database at each start)  (none: each process its own)
 """
 
 from __future__ import annotations
@@ -38,6 +41,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     token_days: Annotated[int, Meta(ge=1)] = 90
     trusted_proxies: str = ""  # comma-separated addresses or networks; empty: believe no forwarding header
     site_dir: Path = Path("build/site")
+    workers: Annotated[int, Meta(ge=0)] = 0  # 0: one per core
+    limits_path: Path | None = None
 
     @property
     def evidence_dir(self) -> Path:
@@ -60,10 +65,12 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             "token_days": "AUDIT_TOKEN_DAYS",
             "trusted_proxies": "AUDIT_TRUSTED_PROXIES",
             "site_dir": "AUDIT_SITE_DIR",
+            "workers": "AUDIT_WORKERS",
+            "limits_path": "AUDIT_LIMITS_FILE",
         }
         values: dict[str, object] = {field: env[var] for field, var in names.items() if env.get(var)}
         values |= {k: v for k, v in overrides.items() if v is not None}
-        paths = {k: Path(str(v)) for k, v in values.items() if k in ("db_path", "book_path", "site_dir")}  # msgspec has no Path from str
+        paths = {k: Path(str(v)) for k, v in values.items() if k in ("db_path", "book_path", "site_dir", "limits_path")}  # msgspec has no Path from str
         try:
             return msgspec.structs.replace(msgspec.convert({k: v for k, v in values.items() if k not in paths}, cls, strict=False), **paths)
         except msgspec.ValidationError as exc:

@@ -7,16 +7,22 @@ from pathlib import Path
 
 from .book import Book, pick
 from .domain.links import link_token, survey_url
+from .progress import Step, Total, no_step
 from .qr import qr_svg, write_qr_png
 from .render import render
 from .render.csp import POSTER_POLICY
 from .words import words
 
 
-def write_posters(book: Book, secret: bytes, public_url: str, folder: Path) -> list[tuple[str, Path]]:
-    """Writes `<store>/<touchpoint>.{svg,png,html}`; returns (url, poster path) for each touchpoint."""
+def write_posters(
+    book: Book, secret: bytes, public_url: str, folder: Path, *, step: Step = no_step, total: Total | None = None
+) -> list[tuple[str, Path]]:
+    """Writes `<store>/<touchpoint>.{svg,png,html}`; returns (url, poster path) for each touchpoint. `total` is
+    told the number of touchpoints first, `step` of each poster once its three files are written."""
     written = []
     default = book.chain.default_language
+    if total is not None:
+        total(sum(len(store.touchpoints) for store in book.stores))
     for store in book.stores:
         for touchpoint in store.touchpoints:
             url = survey_url(public_url, link_token(secret, store.id, touchpoint.id))
@@ -34,4 +40,5 @@ def write_posters(book: Book, secret: bytes, public_url: str, folder: Path) -> l
             )
             base.with_suffix(".html").write_text(poster, encoding="utf-8")
             written.append((url, base.with_suffix(".html")))
+            step(1)
     return written

@@ -16,12 +16,11 @@ import sys
 import time
 from collections.abc import Callable
 from types import TracebackType
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, ProgressColumn, Task, TaskID, TextColumn, TimeRemainingColumn
-from rich.progress import Progress as RichProgress
-from rich.text import Text
+if TYPE_CHECKING:
+    from rich.progress import Progress as RichProgress
+    from rich.progress import TaskID
 
 Step = Callable[[int], None]  # n more items done
 Total = Callable[[int], None]  # the number of items the work will take, once known
@@ -31,16 +30,26 @@ def no_step(n: int) -> None:
     """A `Step` for callers that watch nothing."""
 
 
-class _Rate(ProgressColumn):
-    """Items a second, in the unit of the work ("stores/s")."""
+def _rich_bar(unit: str, stream: TextIO) -> RichProgress:
+    """The bar at a terminal: Rich is imported only here, so the server (which imports the library's long
+    functions, and so this module) never loads it."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, ProgressColumn, Task, TextColumn, TimeRemainingColumn
+    from rich.progress import Progress as RichProgress
+    from rich.text import Text
 
-    def __init__(self, unit: str):
-        super().__init__()
-        self.unit = unit
+    class Rate(ProgressColumn):
+        """Items a second, in the unit of the work ("stores/s")."""
 
-    def render(self, task: Task) -> Text:
-        speed = task.finished_speed or task.speed
-        return Text(f"{speed:,.0f} {self.unit}/s" if speed else f"- {self.unit}/s", style="progress.data.speed")
+        def render(self, task: Task) -> Text:
+            speed = task.finished_speed or task.speed
+            return Text(f"{speed:,.0f} {unit}/s" if speed else f"- {unit}/s", style="progress.data.speed")
+
+    return RichProgress(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn(unit), Rate(),
+        TextColumn("left"), TimeRemainingColumn(), console=Console(file=stream, force_terminal=True), transient=True,
+        redirect_stdout=False, redirect_stderr=False,
+    )
 
 
 class Progress:
@@ -62,11 +71,7 @@ class Progress:
 
     def __enter__(self) -> Progress:
         if self._terminal:
-            console = Console(file=self._stream, force_terminal=True)
-            self._bar = RichProgress(
-                TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn(self.unit), _Rate(self.unit),
-                TextColumn("left"), TimeRemainingColumn(), console=console, transient=True, redirect_stdout=False, redirect_stderr=False,
-            )
+            self._bar = _rich_bar(self.unit, self._stream)
             self._bar.start()
             self._task = self._bar.add_task(self.what, total=self.total)
         return self

@@ -105,6 +105,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=2.0, help="length of one round per target")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--only", default="", help="only the targets whose name holds this text")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -116,7 +117,7 @@ def main() -> None:
         token, visit_ids = prepare_submissions(database, book, SUBMISSIONS)
         database.close()
         link = link_token(instance_secret(db_path), "sarajevo-ferhadija", "fitting-room")
-        targets = _targets(book, token, visit_ids, link)
+        targets = [t for t in _targets(book, token, visit_ids, link) if args.only in t.name]
         port = free_port()
         server = serve(db_path, port)
         try:

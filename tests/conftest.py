@@ -35,6 +35,9 @@ DEMO_BOOK = ROOT / "checklists"
 NOON_TUESDAY = dt.datetime(2026, 11, 24, 11, 0, tzinfo=dt.UTC)
 STORE_X, STORE_Y = "sarajevo-ferhadija", "moskva-arbat"
 T = TypeVar("T")
+# The servers tests start (`audit serve` as a process) run one process each, as they did before workers: a second
+# would cost a second start on every one. tests/test_serve_workers.py asks for two.
+os.environ.setdefault("AUDIT_WORKERS", "1")
 
 
 @pytest.fixture

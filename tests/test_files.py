@@ -40,7 +40,7 @@ def test_a_new_database_and_its_wal_and_shm_are_owner_only(tmp_path: Path) -> No
         files = {p.name: mode(p) for p in (tmp_path / "var").iterdir()}
     finally:
         database.close()
-    assert files == {"audit.db": 0o600, "audit.db-wal": 0o600, "audit.db-shm": 0o600}
+    assert files == {"audit.db": 0o600, "audit.db-wal": 0o600, "audit.db-shm": 0o600, "audit.db.lock": 0o600}
 
 
 def test_an_existing_database_is_put_back_to_owner_only(tmp_path: Path) -> None:

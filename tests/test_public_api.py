@@ -9,6 +9,8 @@ from pathlib import Path
 from litestar.testing import TestClient
 
 from audit_api.book import load_book
+from audit_api.config import Settings
+from audit_api.http import create_app
 from audit_api.store import Database, publish
 
 from .conftest import DEMO_BOOK, make_client
@@ -105,3 +107,27 @@ def test_a_new_load_reaches_a_running_app(loaded: Database, book_dir: Path) -> N
         while "kazan-baumana" in {s["id"] for s in client.get("/api/v1/stores").json()["stores"]}:
             assert time.monotonic() < deadline, "the new book did not reach the running app within 5 s"
             time.sleep(0.1)
+
+
+def test_a_kept_answer_changes_when_the_store_opens_closes_or_the_day_turns(loaded: Database) -> None:
+    """The stores' answers are kept encoded until their next change (http/public.py): each change shows at once."""
+    now = [dt.datetime(2026, 11, 24, 18, 59, tzinfo=dt.UTC)]  # 19:59 in Sarajevo: Ferhadija closes at 20:00
+    app = create_app(Settings(db_path=loaded.path), database=loaded, clock=lambda: now[0])
+
+    def ferhadija(client: TestClient) -> tuple[bool, str, list[str]]:
+        one = client.get("/api/v1/stores/sarajevo-ferhadija").json()["store"]
+        listed = next(s for s in client.get("/api/v1/stores").json()["stores"] if s["id"] == "sarajevo-ferhadija")
+        assert listed == one
+        return one["open_now"], one["next_change"], [e["date"] for e in one["exceptions"]]
+
+    with TestClient(app) as client:
+        assert ferhadija(client) == (True, "2026-11-24T20:00:00+01:00", ["2026-11-25", "2026-12-31", "2027-01-01", "2027-01-02"])
+        assert ferhadija(client)[0] is True  # the kept answer
+        now[0] = dt.datetime(2026, 11, 24, 19, 0, tzinfo=dt.UTC)  # 20:00: closed
+        assert ferhadija(client)[:2] == (False, "2026-11-26T08:00:00+01:00")  # the 25th is a holiday
+        now[0] = dt.datetime(2026, 11, 25, 0, 5, tzinfo=dt.UTC)  # 01:05 on the 25th: today moved, its exception is still shown
+        assert ferhadija(client)[2][0] == "2026-11-25"
+        now[0] = dt.datetime(2026, 11, 25, 23, 30, tzinfo=dt.UTC)  # 00:30 on the 26th: the 25th's exception is gone
+        assert ferhadija(client)[2][0] == "2026-12-31"
+        now[0] = dt.datetime(2026, 11, 24, 18, 59, tzinfo=dt.UTC)  # a clock set back gets the answer of its own instant
+        assert ferhadija(client)[:2] == (True, "2026-11-24T20:00:00+01:00")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from audit_api.http.limits import RateLimit
+from audit_api.http.limits import Allowances, RateLimit
 from audit_api.store import Database
 
 from .conftest import make_client
@@ -43,14 +43,26 @@ def test_a_refused_request_does_not_use_up_the_allowance() -> None:
 
 def test_idle_clients_are_forgotten_without_changing_any_answer() -> None:
     clock = Clock()
-    limit = RateLimit(2, period=10, clock=clock, max_keys=10)
+    limit = RateLimit(2, period=10, clock=clock, allowances=Allowances(slots=8, probes=8))
     limit.hit("busy"), limit.hit("busy")
-    for n in range(8):
+    for n in range(7):
         limit.hit(f"idle-{n}")
+    assert limit.allowances.held() == 8  # full
     clock.now += 5.1  # the idle ones are whole again; "busy" is still owed
-    limit.hit("new-1"), limit.hit("new-2")
-    assert len(limit._next) <= 10
-    assert limit.hit("busy") == 0.0 and limit.hit("busy") > 0
+    assert [limit.hit(f"new-{n}") for n in range(7)] == [0.0] * 7  # in the idle ones' slots
+    assert limit.hit("busy") == 0.0 and limit.hit("busy") > 0, "busy was kept"
+    assert limit.hit("idle-0") == 0.0, "a forgotten client starts whole, as it would have been"
+
+
+def test_with_more_clients_at_once_than_slots_the_least_owed_is_forgotten() -> None:
+    clock = Clock()
+    limit = RateLimit(1, period=10, clock=clock, allowances=Allowances(slots=2, probes=2))
+    limit.hit("a")
+    clock.now += 1
+    limit.hit("b")
+    assert limit.hit("c") == 0.0  # takes a's slot: a was due soonest
+    assert limit.hit("b") > 0 and limit.hit("c") > 0
+    assert limit.hit("a") == 0.0
 
 
 def test_limit_must_allow_something() -> None:

@@ -36,6 +36,10 @@ def decode(source: Source, type_: type, problems: list[Problem]) -> Any:
 
     Unknown keys are reported and left out so the rest is still checked; anything else stops there.
     """
+    try:
+        return msgspec.convert(source.data, type_)
+    except msgspec.ValidationError:
+        pass  # below, on a copy the unknown keys can be taken out of, one error at a time
     data = copy.deepcopy(source.data)
     while True:
         try:

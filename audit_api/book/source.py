@@ -29,6 +29,7 @@ PathKey = tuple[str | int, ...]
 _NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
 _BOOL = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
 _INT = re.compile(r"^[-+]?[0-9]+$")
+_MAY_NOT_BE_TEXT = frozenset("~nNtTfF+-.0123456789")  # how a null, a boolean or a number can start
 _FLOAT = re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$")
 
 
@@ -104,13 +105,28 @@ def read_source(file: Path, text: str | None = None) -> Source:
 def _compose(text: str) -> yaml.Node | None:
     """The node tree of `text`: by libyaml when PyYAML was built with it (some ten times faster; the book
     is read on every check and load), else, and for the words of an error, by PyYAML's own parser."""
-    fast = getattr(yaml, "CSafeLoader", None)
-    if fast is not None:
+    if _FastComposer is not None:
+        composer = _FastComposer(text)
         try:
-            return yaml.compose(text, Loader=fast)
+            return composer.get_single_node()  # type: ignore[no-any-return]
         except yaml.YAMLError:
             pass  # PyYAML's parser, below, says what is wrong in the words `_explain` knows
+        finally:
+            composer.dispose()
     return yaml.compose(text, Loader=yaml.SafeLoader)
+
+
+def _untagged(*args: Any) -> None:
+    """No tag resolution: `_scalar` reads each plain scalar by YAML 1.2's core schema, so the tags PyYAML's
+    resolver would work out (a regular-expression search per node, a third of composing) go unused."""
+
+
+_CParser: Any = getattr(getattr(yaml, "_yaml", None), "CParser", None)
+_FastComposer: Any = (
+    type("_FastComposer", (_CParser,), {"resolve": _untagged, "descend_resolver": _untagged, "ascend_resolver": _untagged})
+    if _CParser is not None
+    else None
+)
 
 
 # PyYAML's words for what went wrong -> plain words; the quote hint, if any, follows.
@@ -194,31 +210,36 @@ def _quote(value: str) -> str:
 
 
 def _convert(node: yaml.Node, path: PathKey, source: Source) -> Any:
+    # The hottest loop of `audit load` (every value of every file): node kinds by exact type, lines stored
+    # straight into the dicts, and a comment looked for only where the line has a '#' after the value.
     source.value_lines[path] = node.start_mark.line + 1
-    if isinstance(node, yaml.MappingNode):
-        result: dict[str, Any] = {}
-        for key_node, value_node in node.value:
-            line = key_node.start_mark.line + 1
-            if not isinstance(key_node, yaml.ScalarNode):
-                raise SourceError("a key must be a plain word", line, path)
-            key = key_node.value
-            if key == "<<":
-                raise SourceError("merge keys (<<) are not supported: write the values out", line, path)
-            if key in result:
-                first = source.key_lines[path + (key,)]
-                raise SourceError(f"key '{key}' appears twice (first on line {first})", line, path + (key,))
-            source.key_lines[path + (key,)] = line
-            result[key] = _convert(value_node, path + (key,), source)
-        if node.flow_style:
-            _note_split(node, path, source)
-        return result
-    if isinstance(node, yaml.SequenceNode):
-        return [_convert(child, path + (index,), source) for index, child in enumerate(node.value)]
-    assert isinstance(node, yaml.ScalarNode)  # the safe loader composes nothing else
-    value = _scalar(node)
-    if isinstance(value, str) and not node.style:
-        _note_comment(node, path, source)
-    return value
+    if type(node) is yaml.ScalarNode:
+        value = _scalar(node)
+        if not node.style and type(value) is str:
+            end = node.end_mark
+            if end.line < len(source.lines) and "#" in source.lines[end.line]:
+                _note_comment(node, path, source)
+        return value
+    if type(node) is yaml.SequenceNode:
+        return [_convert(child, (*path, index), source) for index, child in enumerate(node.value)]
+    assert type(node) is yaml.MappingNode  # the safe loader composes nothing else
+    result: dict[str, Any] = {}
+    key_lines = source.key_lines
+    for key_node, value_node in node.value:
+        line = key_node.start_mark.line + 1
+        if type(key_node) is not yaml.ScalarNode:
+            raise SourceError("a key must be a plain word", line, path)
+        key = key_node.value
+        if key == "<<":
+            raise SourceError("merge keys (<<) are not supported: write the values out", line, path)
+        key_path = (*path, key)
+        if key in result:
+            raise SourceError(f"key '{key}' appears twice (first on line {key_lines[key_path]})", line, key_path)
+        key_lines[key_path] = line
+        result[key] = _convert(value_node, key_path, source)
+    if node.flow_style:
+        _note_split(node, path, source)
+    return result
 
 
 def _note_split(node: yaml.MappingNode, path: PathKey, source: Source) -> None:
@@ -235,11 +256,14 @@ def _note_split(node: yaml.MappingNode, path: PathKey, source: Source) -> None:
             return
 
 
+_COMMENT_AFTER = re.compile(r"\s+#[^\s#]")
+
+
 def _note_comment(node: yaml.ScalarNode, path: PathKey, source: Source) -> None:
     """`text: Room #5 is clean` reads as "Room": a ` #` followed by a word is more likely text than a comment."""
     end = node.end_mark
     rest = source.lines[end.line][end.column:] if end.line < len(source.lines) else ""
-    if re.match(r"\s+#[^\s#]", rest):
+    if _COMMENT_AFTER.match(rest):
         whole = f"{node.value}{rest.rstrip()}"
         source.notes.append(
             (path, f"the text ends at ' #': YAML reads '{rest.strip()}' as a comment. If it belongs to the text, put it in quotes: {_quote(whole)}")
@@ -250,6 +274,8 @@ def _scalar(node: yaml.ScalarNode) -> Any:
     value = node.value
     if node.style:  # quoted or block: always a string (plain is None, or "" from libyaml)
         return value
+    if not value or value[0] not in _MAY_NOT_BE_TEXT:  # most values are words: skip the patterns below
+        return None if not value else value
     if _NULL.match(value):
         return None
     if value in _BOOL:

@@ -16,7 +16,7 @@ from msgspec import Meta
 from ..book.i18n import every, pick
 from ..book.intervals import format_minutes, parse_interval
 from ..book.models import WEEKDAYS, Book, ContactKind, Store
-from .hours import intervals_on, status_at
+from .hours import day_start, intervals_on, status_at
 
 EXCEPTIONS_AHEAD_DAYS = 60
 
@@ -144,6 +144,16 @@ def public_store(book: Book, store: Store, lang: str, now: dt.datetime) -> Publi
         open_now=status.open_now,
         next_change=status.next_change,
     )
+
+
+def public_store_until(book: Book, store: Store, lang: str, now: dt.datetime) -> tuple[PublicStore, dt.datetime]:
+    """`public_store`, and the instant until which it stays as it is: the next opening or closing, or the store's
+    next local midnight (when "today" moves, and with it the exceptions shown), whichever comes first. A cache may
+    keep the answer until then."""
+    shown = public_store(book, store, lang, now)
+    local = shown.next_change or dt.datetime.max.replace(tzinfo=dt.UTC)
+    tomorrow = day_start(store, now) + dt.timedelta(days=1) if now.date() < dt.date.max - dt.timedelta(days=2) else local
+    return shown, min(local, tomorrow)
 
 
 def public_faq(book: Book, lang: str) -> list[PublicFaqTopic]:

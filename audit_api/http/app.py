@@ -6,7 +6,11 @@
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import datetime as dt
+import os
+import signal
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -38,7 +42,7 @@ from .evidence import MULTIPART_OVERHEAD, EvidenceController
 from .exports import ExportsController
 from .feedback_api import ComplaintsController, MetricsController, ResponsesController
 from .health import healthz
-from .limits import RateLimit, RateLimitMiddleware
+from .limits import Allowances, RateLimit, RateLimitMiddleware
 from .openapi import TAGS, StructSchemas
 from .pages import FeedbackPages
 from .problems import EXCEPTION_HANDLERS
@@ -48,6 +52,7 @@ from .reports import DashboardController
 from .schema_ui import SwaggerUI
 from .security import SecurityHeaders
 from .site_files import site_router
+from .survey_route import survey_routes
 from .visits import ChecklistsController, PlanningController, VisitsController
 
 
@@ -84,7 +89,8 @@ def create_app(
     books = BookCache(database)
     blobs = BlobStore(settings.evidence_dir)
     links = LinkIndex(instance_secret(settings.db_path))
-    form_limit = RateLimit(settings.form_rate_limit, period=60.0)
+    allowances = Allowances(settings.limits_path)  # shared by every process of one `audit serve`
+    form_limit = RateLimit(settings.form_rate_limit, period=60.0, allowances=allowances, name="form")
 
     def provide_context() -> Context:
         return Context(
@@ -99,8 +105,11 @@ def create_app(
 
     signed_in_context = {"context": Provide(provide_signed_in, sync_to_thread=False)}
 
-    public_limit = RateLimitMiddleware(RateLimit(settings.public_rate_limit, period=60.0))
-    public = Router(path="/", route_handlers=[PublicController, DevicesController, FeedbackPages, AuditorApp], middleware=[public_limit])
+    public_limit = RateLimitMiddleware(RateLimit(settings.public_rate_limit, period=60.0, allowances=allowances, name="public"))
+    public = Router(
+        path="/", route_handlers=[PublicController, DevicesController, FeedbackPages, *survey_routes(provide_context), AuditorApp],
+        middleware=[public_limit],
+    )
     token_auth = DefineMiddleware(TokenAuthMiddleware, database=database, token_days=settings.token_days)
     signed_in = Router(
         path="/",
@@ -159,3 +168,23 @@ def create_app(
         state=State({"books": books}),
         debug=False,
     )
+
+
+def worker_app() -> Litestar:
+    """The app of one worker process of `audit serve` (uvicorn starts each afresh and calls this): the settings
+    from the environment `audit serve` set for it. The worker ends with its parent, so that none outlives a server
+    stopped by force (`kill -9`) still holding the port and the database."""
+    _end_with_parent()
+    return create_app()
+
+
+def _end_with_parent() -> None:
+    """Linux: the kernel sends this process SIGKILL when its parent dies (prctl PR_SET_PDEATHSIG)."""
+    parent = os.getppid()
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # not Linux: a worker then ends when uvicorn's supervisor tells it to
+        return
+    if os.getppid() != parent:  # the parent died before the line above
+        os.kill(os.getpid(), signal.SIGKILL)

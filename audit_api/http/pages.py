@@ -9,30 +9,28 @@ field is thanked and dropped; bodies over 16 KB answer 413.
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
-import secrets
 from typing import Annotated, Any
 from urllib.parse import parse_qs, quote
 from zoneinfo import ZoneInfo
 
 from litestar import Controller, Request, Response, get, post
-from litestar.datastructures import Cookie
 from litestar.di import NamedDependency
 from litestar.exceptions import TooManyRequestsException
 from litestar.params import FromPath, QueryParameter
 from litestar.response import Redirect
+from litestar.types import Scope
 
 from ..book import Book, negotiate, pick
 from ..book.base import Text
 from ..book.i18n import language_name
 from ..book.models import Store, Survey
-from ..domain import form_tokens, forms
+from ..domain import forms
 from ..domain.complaints import normalise_ticket
 from ..domain.hours import day_start
 from ..errors import NotFound
 from ..lru import LRU
-from ..render import when
+from ..render import render, when
 from ..services import feedback
 from ..services.feedback import CustomerStatus
 from ..words import words
@@ -64,24 +62,57 @@ class FormValues:
         return self.form.get(name, [])
 
 
-def _store_language(context: Context, store: Store, lang: str | None, accept: str | None) -> str:
+def store_language(context: Context, store: Store, lang: str | None, accept: str | None) -> str:
     """An explicit choice, else the best Accept-Language match among the store's languages, else the
     store's first language (the chain's default only where the store names none)."""
     fallback = store.languages[0] if store.languages else context.book.chain.default_language
     return negotiate(store.languages, fallback, explicit=lang, accept=accept)
 
 
-def _survey(context: Context, store: Store, touchpoint_id: str) -> tuple[Survey, int]:
-    """The survey this touchpoint's QR link serves, and its published version."""
-    return feedback.current_survey(context.database, context.book, store, touchpoint_id)
+def survey_page(
+    context: Context, store: Store, touchpoint_id: str, lang: str, values: FormValues, errors: dict[str, str], form_token: str
+) -> str:
+    """The survey form of a store's touchpoint in `lang`, with what the customer typed and what was wrong with it."""
+    survey, _ = feedback.current_survey(context.database, context.book, store, touchpoint_id)
+    default = context.book.chain.default_language
+
+    def text(value: Text) -> str:
+        return pick(value, lang, default)
+
+    # The template draws each question by its kind's widget, with the hints that widget needs (and by its
+    # kind, the words under a scale's ends).
+    questions = [
+        {"id": q.id, "kind": q.kind, "widget": q.widget, "text": text(q.text), "required": q.required, **q.hints(text)}
+        for q in survey.questions
+    ]
+    touchpoint = next((t for t in store.touchpoints if t.id == touchpoint_id), None)
+    return render(
+        "survey.html",
+        lang=lang, t=words(lang, context.book.chain), chain=context.book.chain.name, title=pick(survey.title, lang, default),
+        intro=pick(survey.intro, lang, default), store_name=pick(store.name, lang, default),
+        touchpoint=pick(touchpoint.name, lang, default) if touchpoint else "",
+        languages=[(code, language_name(code)) for code in store.languages],
+        questions=questions, question_titles={q["id"]: q["text"] for q in questions},
+        values=values, errors=errors, honeypot=forms.HONEYPOT, retention_days=context.book.chain.retention_days,
+        form_token=form_token,
+    )
+
+
+def blank_survey_page(context: Context, store: Store, touchpoint_id: str, lang: str) -> str:
+    """The empty survey form, rendered once per book, place and language, with `TOKEN_SLOT` for the form token."""
+    return _blank_pages.get(
+        (id(context.book), store.id, touchpoint_id, lang),
+        lambda: (context.book, survey_page(context, store, touchpoint_id, lang, FormValues(), {}, TOKEN_SLOT)),
+    )[1]
 
 
 async def _form(request: Request[Any, Any, Any]) -> forms.Form:
     return parse_qs((await request.body()).decode("utf-8", "replace"), keep_blank_values=True)
 
 
-def _limit(context: Context, request: Request[Any, Any, Any], what: str) -> None:
-    wait = context.form_limit.hit(f"{client_address(request.scope)}|{what}")
+def check_form_limit(context: Context, scope: Scope, what: str) -> None:
+    """The flood guard on customers' forms: at most so many posts a minute from one address, per store (or complaint)."""
+    wait = context.form_limit.hit(f"{client_address(scope)}|{what}")
     if wait:
         raise TooManyRequestsException(detail="too many forms from here just now; please try again in a minute", headers={"Retry-After": str(int(wait) + 1)})
 
@@ -96,88 +127,6 @@ class FeedbackPages(Controller):
         if found is None or found[0] not in context.book.stores_by_id:
             raise NotFound("this link is not one of ours: please scan the code in the store again")
         return context.book.stores_by_id[found[0]], found[1]
-
-    def _survey_page(
-        self, context: Context, store: Store, touchpoint_id: str, lang: str, values: FormValues, errors: dict[str, str], form_token: str,
-        status: int = 200, cookies: list[Cookie] | None = None,
-    ) -> Response[str]:
-        survey, _ = _survey(context, store, touchpoint_id)
-        default = context.book.chain.default_language
-
-        def text(value: Text) -> str:
-            return pick(value, lang, default)
-
-        # The template draws each question by its kind's widget, with the hints that widget needs (and by its
-        # kind, the words under a scale's ends).
-        questions = [
-            {"id": q.id, "kind": q.kind, "widget": q.widget, "text": text(q.text), "required": q.required, **q.hints(text)}
-            for q in survey.questions
-        ]
-        touchpoint = next((t for t in store.touchpoints if t.id == touchpoint_id), None)
-        return html(
-            "survey.html", status, cookies,
-            lang=lang, t=words(lang, context.book.chain), chain=context.book.chain.name, title=pick(survey.title, lang, default),
-            intro=pick(survey.intro, lang, default), store_name=pick(store.name, lang, default),
-            touchpoint=pick(touchpoint.name, lang, default) if touchpoint else "",
-            languages=[(code, language_name(code)) for code in store.languages],
-            questions=questions, question_titles={q["id"]: q["text"] for q in questions},
-            values=values, errors=errors, honeypot=forms.HONEYPOT, retention_days=context.book.chain.retention_days,
-            form_token=form_token,
-        )
-
-    @get("/s/{token:str}", sync_to_thread=False)
-    def survey_page(self, request: Request[Any, Any, Any], context: NamedDependency[Context], token: FromPath[str], lang: Lang = None, accept_language: AcceptLanguage = None) -> Response[str]:
-        store, touchpoint_id = self._resolve(context, token)
-        language = _store_language(context, store, lang, accept_language)
-        cookies = [] if request.cookies.get(BROWSER_COOKIE) else [_browser_cookie(context)]
-        _, page = _blank_pages.get(
-            (id(context.book), store.id, touchpoint_id, language),
-            lambda: (context.book, str(self._survey_page(context, store, touchpoint_id, language, FormValues(), {}, TOKEN_SLOT).content)),
-        )
-        fresh = form_tokens.issue(context.links.secret, store.id, touchpoint_id, context.now)  # every page load its own
-        return Response(page.replace(TOKEN_SLOT, fresh, 1), media_type="text/html", cookies=cookies, headers={"Cache-Control": "no-store"})
-
-    @post("/s/{token:str}", status_code=200)
-    async def survey_submit(self, request: Request[Any, Any, Any], context: NamedDependency[Context], token: FromPath[str], accept_language: AcceptLanguage = None) -> Response[str]:
-        store, touchpoint_id = self._resolve(context, token)
-        _limit(context, request, store.id)
-        form = await _form(request)
-        language = _store_language(context, store, FormValues(form).get("lang") or None, accept_language)
-        survey, version = _survey(context, store, touchpoint_id)
-        default = context.book.chain.default_language
-        thanks: dict[str, Any] = {"lang": language, "t": words(language, context.book.chain), "chain": context.book.chain.name, "thanks": pick(survey.thanks, language, default), "store_id": store.id}
-        if forms.is_bot(form):
-            return html("thanks.html", **thanks, reward=None, follow_up=None)
-        answers, errors = forms.read_survey(survey, form)
-        secret = context.links.secret
-        if errors:
-            fresh = form_tokens.issue(secret, store.id, touchpoint_id, context.now)
-            return self._survey_page(context, store, touchpoint_id, language, FormValues(form), errors, fresh, status=422)
-        cookie = request.cookies.get(BROWSER_COOKIE)
-        nonce, problem = form_tokens.check(secret, FormValues(form).get(form_tokens.FIELD), store.id, touchpoint_id, context.now)
-        origin = feedback.Origin(
-            form_nonce=nonce, token_problem=problem, address_key=feedback.address_key(secret, client_address(request.scope)),
-        )
-        receipt = await asyncio.wrap_future(
-            feedback.save_response(
-                context.database, survey, version, at=store, touchpoint_id=touchpoint_id, language=language,
-                answers=answers, browser=feedback.browser_key(cookie, store.id) if cookie else None, now=context.now,
-                origin=origin, limits=context.book.chain.survey_limits,
-            )
-        )
-        follow_up = next(
-            (rule for rule in survey.follow_up if isinstance(given := answers.answers.get(rule.question), int) and given <= rule.at_most),
-            None,
-        )
-        return html(
-            "thanks.html",
-            cookies=[] if cookie else [_browser_cookie(context)],
-            **thanks,
-            reward=receipt.reward,
-            incentive=_incentive(survey, language, default),
-            follow_up=pick(follow_up.text, language, default) if follow_up else None,
-            complaint_from=forms.complaint_reference(context.links.secret, receipt.response_id),
-        )
 
     def _complaint_page(self, context: Context, lang: str, values: FormValues, errors: dict[str, str], status: int = 200) -> Response[str]:
         book = context.book
@@ -204,7 +153,7 @@ class FeedbackPages(Controller):
 
     @post("/complaint", status_code=200)
     async def complaint_submit(self, request: Request[Any, Any, Any], context: NamedDependency[Context], accept_language: AcceptLanguage = None) -> Response[str]:
-        _limit(context, request, "complaint")
+        check_form_limit(context, request.scope, "complaint")
         form = await _form(request)
         chain = context.book.chain
         language = negotiate(chain.languages, chain.default_language, explicit=FormValues(form).get("lang") or None, accept=accept_language)
@@ -250,13 +199,7 @@ class FeedbackPages(Controller):
         return _status_html(context, language, None)
 
 
-def _browser_cookie(context: Context) -> Cookie:
-    """Secure (sent over HTTPS only) wherever customers reach us by HTTPS; a plain-HTTP instance could not read it back."""
-    secure = context.settings.public_url.lower().startswith("https://")
-    return Cookie(key=BROWSER_COOKIE, value=secrets.token_urlsafe(16), max_age=86400, httponly=True, samesite="lax", path="/s/", secure=secure)
-
-
-def _incentive(survey: Survey, lang: str, default: str) -> str:
+def incentive_text(survey: Survey, lang: str, default: str) -> str:
     """The incentive's words, with what it is worth (from the book) in the reader's way of writing money."""
     if survey.incentive is None:
         return ""

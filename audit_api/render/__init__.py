@@ -24,6 +24,7 @@ templates = Environment(
     loader=FileSystemLoader(Path(__file__).parent / "templates"),
     autoescape=select_autoescape(["html"]),
     extensions=["jinja2.ext.i18n"],
+    auto_reload=False,  # the templates ship with the package: no file stat() on every render (bench/requests.py)
 )
 templates.newstyle_gettext = True  # type: ignore[attr-defined]  # _("within %(num)s hours", num=n): filled, then escaped whole
 templates.globals.update(form_errors=FORM_ERRORS, field_names=FIELD_NAMES, problem_words=problem_words)

@@ -10,6 +10,9 @@ An export is a generator: each step reads one batch (`BATCH` rows, or audits) af
 (keyset, `store/exports.py`) and answers it encoded (`domain/exports.py`), so memory stays the same
 whatever the size, and each step may run on another worker thread (it reads through that thread's
 own connection). Each checklist version an export meets is laid out once for it.
+
+The command line (`audit export`) reads the same exports as `chain_operator()`, and may count an export's
+rows up front and follow its batches (`total`, `step`: audits, responses or complaints, as they are read).
 """
 
 from __future__ import annotations
@@ -42,10 +45,12 @@ from ..domain.exports import (
     rows_jsonl,
 )
 from ..errors import FieldError, Forbidden, InvalidInput
+from ..progress import Step, Total, no_step
 from ..store import Database
 from ..store import exports as store
 from ..store.accounts import User
 from ..store.book import checklist_by_hash, checklist_hash
+from ..store.exports import count as count_rows  # `store` is also export()'s filter
 from ..store.scope import Scope
 from . import access
 
@@ -72,6 +77,7 @@ class _Request:
     fmt: Format
     first_day: dt.date | None
     last_day: dt.date | None
+    step: Step = no_step
     zones: dict[str, dt.tzinfo] = field(default_factory=dict)  # by store, for this export
 
     def zone(self, store_id: str) -> dt.tzinfo:
@@ -93,20 +99,38 @@ def _zone(name: str) -> dt.tzinfo:
 def export(
     database: Database, book: Book, user: User, kind: Kind, fmt: Format, *, first_day: dt.date | None = None,
     last_day: dt.date | None = None, store: str | None = None, city: str | None = None, country: str | None = None,
+    step: Step = no_step, total: Total | None = None,
 ) -> Export:
     """The export of `kind` the reader may see, over the store-local days [first_day, last_day] (either
-    open), narrowed to a store, a city or a country; a filter outside the reader's scope reads nothing."""
+    open), narrowed to a store, a city or a country; a filter outside the reader's scope reads nothing.
+    With `total`, the rows (audits, responses, complaints) are counted first and it is told how many;
+    `step` is told of each batch as the export moves past it."""
     if user.role not in ("admin", "manager"):
         raise Forbidden("exports are for managers and admins")
     if first_day is not None and last_day is not None and first_day > last_day:
         raise InvalidInput("the period ends before it starts", [FieldError("query.to", f"a day on or after {first_day}")])
     scope = access.report_stores(user, book, store=store, city=city, country=country)
-    request = _Request(database, book, user, scope, fmt, first_day, last_day)
+    if total is not None:
+        total(count_rows(database.read(), kind, scope, first_day=first_day, last_day=last_day))
+    request = _Request(database, book, user, scope, fmt, first_day, last_day, step)
     extension = "csv" if fmt == "csv" else "jsonl"
     return Export(
         filename=f"{kind}-{_period(first_day, last_day)}.{extension}",
         media_type=MEDIA_TYPES[fmt],
         chunks=itertools.chain([header(kind, fmt)], _READERS[kind](request)),
+    )
+
+
+def chain_operator() -> User:
+    """Whoever runs `audit export` on the server: they hold the database file, so they read as the whole chain.
+
+    An admin of every store who plans visits, and no stored account (id 0: SQLite numbers rows from 1, so
+    no visit names it and nothing can sign in as it). It sees what an admin sees: every store's rows, every
+    auditor by login, customers' contact details where managers see them (a response's with consent, a
+    complaint's until the purge)."""
+    return User(
+        id=0, name="audit-cli", display_name="the command line", role="admin", all_stores=True, stores=[], language=None,
+        plans_visits=True, pseudonym="", disabled_at=None,
     )
 
 
@@ -128,6 +152,7 @@ def _batches(request: _Request, read: Callable[..., Sequence[Any]]) -> Iterator[
         if not batch:
             return
         yield db, batch
+        request.step(len(batch))
         if len(batch) < BATCH:
             return
         after = [batch[-1].local_day, batch[-1].rowid]

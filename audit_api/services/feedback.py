@@ -40,6 +40,7 @@ from ..domain.forms import ComplaintForm, SurveyAnswers
 from ..domain.hours import day_start
 from ..domain.metrics import SCALES, Ces, Csat, DimensionMean, Nps, ces, csat, dimension_mean, nps
 from ..errors import Conflict, FieldError, InvalidInput, NotFound
+from ..progress import Step, Total, no_step
 from ..store import Database, current_version, rollups
 from ..store import feedback as store
 from ..store.accounts import User
@@ -174,7 +175,11 @@ def browser_key(cookie: str, store_id: str) -> str:
 def _reward(survey: Survey) -> str | None:
     if survey.incentive is None:
         return None
-    return f"{survey.incentive.prefix}-" + "".join(secrets.choice(_COUPON_ALPHABET) for _ in range(8))
+    number, code = secrets.randbelow(len(_COUPON_ALPHABET) ** 8), []  # one draw for eight characters, each as likely
+    for _ in range(8):
+        number, digit = divmod(number, len(_COUPON_ALPHABET))
+        code.append(_COUPON_ALPHABET[digit])
+    return f"{survey.incentive.prefix}-{''.join(code)}"
 
 
 def _whole(value: object) -> int | None:
@@ -226,19 +231,19 @@ def save_response(
     hour_ago = (now - dt.timedelta(hours=1)).isoformat()
 
     def write(db: sqlite_utils.Database) -> Receipt:
-        # In the group commit, one answer after another: the counts below see every earlier answer.
-        if browser and (earlier := store.earlier_response(db, browser, since)):
-            return Receipt(response_id=earlier.id, reward=earlier.reward, duplicate=True)
+        # In the group commit, one answer after another: what the store has seen includes every earlier answer.
+        seen = store.seen(
+            db, store_id=store_id, local_day=local_day, browser_key=browser, since=since, nonce=origin.form_nonce,
+            address_key=origin.address_key, hour_ago=hour_ago,
+        )
+        if browser and seen.earlier:
+            return Receipt(response_id=seen.earlier.id, reward=seen.earlier.reward, duplicate=True)
         suspect, nonce = origin.token_problem, origin.form_nonce
-        if suspect is None and nonce is not None and store.nonce_used(db, nonce):
+        if suspect is None and nonce is not None and seen.nonce_used:
             suspect, nonce = "reused_form_token", None
-        if suspect is None and browser and store.counted_on_day(db, store_id, local_day, browser) >= limits.per_browser_per_day:
+        if suspect is None and browser and seen.browser_today >= limits.per_browser_per_day:
             suspect = "browser_limit"
-        if (
-            suspect is None
-            and origin.address_key
-            and store.counted_since(db, store_id, hour_ago, address_key=origin.address_key) >= limits.per_address_per_hour
-        ):
+        if suspect is None and origin.address_key and seen.address_last_hour >= limits.per_address_per_hour:
             suspect = "address_limit"
         kept = msgspec.structs.replace(
             response, form_nonce=nonce, address_key=origin.address_key, suspect=suspect, reward=None if suspect else response.reward
@@ -500,36 +505,42 @@ def public_status(database: Database, ticket: str, now: dt.datetime) -> Customer
 # 25 ms and up to 54 ms alone. The commit's fsync, not the batch, makes the rare long holds, so smaller
 # batches would only add commits; with 200 the p99 hold is about 30 ms (README, Benchmarks).
 PURGE_BATCH = 200
-_Step = Callable[[sqlite_utils.Database], tuple[int, dict[str, int]]]
+_Batch = Callable[[sqlite_utils.Database], tuple[int, dict[str, int]]]
 
 
 def purge(
-    database: Database, book: Book, now: dt.datetime, *, batch_size: int = PURGE_BATCH, max_batches: int | None = None
+    database: Database, book: Book, now: dt.datetime, *, batch_size: int = PURGE_BATCH, max_batches: int | None = None,
+    step: Step = no_step, total: Total | None = None,
 ) -> PurgeReport:
     """Remove personal data older than the book's retention period; keep every score and state.
 
     In batches of `batch_size` rows, the oldest first, each its own short transaction, giving way to
     other writers between two (`_give_way`). A row is purged whole in one transaction and marked done,
     so a run stopped between batches (killed, or after `max_batches`) leaves no row half-changed, and
-    the next run carries on with the rows left; a run with nothing left changes nothing."""
+    the next run carries on with the rows left; a run with nothing left changes nothing. With `total`,
+    the rows to purge (responses and complaints) are counted first, through the indexes of the rows
+    left; `step` is told of each batch's rows once committed."""
     cutoff, stamp = (now - dt.timedelta(days=book.chain.retention_days)).isoformat(), now.isoformat()
     text_questions = frozenset(q.id for s in book.surveys for q in s.questions if q.free_text)
-    steps: tuple[_Step, ...] = (
+    if total is not None:
+        total(store.count_to_purge(database.read(), cutoff))
+    kinds: tuple[_Batch, ...] = (
         lambda db: _purge_responses(db, cutoff, stamp, batch_size, text_questions),
         lambda db: _purge_complaints(db, cutoff, stamp, batch_size),
     )
     removed: Counter[str] = Counter()
     batches = 0
-    for step in steps:
+    for purge_batch in kinds:
         full = True
         while full and batches != max_batches:
             started = time.perf_counter()
             with database.write() as db:
-                rows, counts = step(db)
+                rows, counts = purge_batch(db)
             full = rows == batch_size
             if rows:
                 batches += 1
                 removed.update(counts)
+                step(rows)
                 _give_way(database, time.perf_counter() - started)
     return PurgeReport(
         survey_contacts=removed["survey_contacts"], survey_texts=removed["survey_texts"],

@@ -22,16 +22,25 @@ punctuation of any script, so "(обмен," is found as "обмен"; a languag
 Material writes a few inline scripts into every page. The build lists the SHA-256 of each inline script
 and style it finds in the built pages in `<out>/.csp.json`; the server's Content-Security-Policy for
 the site allows exactly those, and scripts from its own origin (`http/security.py`).
+
+Progress (`audit site build`): the Markdown pages are quick to write (about 1 ms each, a few percent of the
+build); MkDocs renders each into HTML in a worker process, some 30 ms each. So `total` is told the pages
+once they are written, and `step` of each page as a worker renders it: a small MkDocs plugin in each
+worker (`_page_counter`) sends a note per page over a queue, which the parent reads while the builds run.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import multiprocessing
+import queue
 import re
 import shutil
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
+from multiprocessing.queues import Queue
 from pathlib import Path
+from typing import Any
 
 import material
 import msgspec
@@ -41,6 +50,7 @@ from ..book.models import Book, Brand
 from ..book.rules import logo_problems
 from ..config import Settings
 from ..errors import AuditError
+from ..progress import Step, Total, no_step
 from ..render.csp import source_hash
 from ..words import N_, words
 from .labels import COMPLAINTS, CONTACTS, FAQ, HOME, NAVIGATION
@@ -122,10 +132,11 @@ class SiteReport(msgspec.Struct, frozen=True, kw_only=True):
 
 def build_site(
     book: Book, repo: Path, out: Path, *, public_url: str = "http://127.0.0.1:8000", now: dt.datetime | None = None, jobs: int = 2,
-    book_dir: Path | None = None,
+    book_dir: Path | None = None, step: Step = no_step, total: Total | None = None,
 ) -> SiteReport:
     """Generate and build the whole site into `out` (replaced whole, so no stale page survives). The brand's
-    logo is read from `book_dir`, the book's folder (AUDIT_BOOK, `checklists`, if not given)."""
+    logo is read from `book_dir`, the book's folder (AUDIT_BOOK, `checklists`, if not given). `total` is told
+    the number of pages once their Markdown is written, `step` of each page MkDocs renders."""
     now = now or dt.datetime.now(dt.UTC)
     logo = read_logo(book.chain.brand, book_dir or Settings.from_env().book_path)
     out = out.resolve()
@@ -138,8 +149,9 @@ def build_site(
         count += len(pages)
         site_url = f"{public_url.rstrip('/')}/{lang}/"
         configs.append(str(_write_language(book, repo.resolve(), work / lang, out / lang, lang, pages, site_url, logo)))
-    with ProcessPoolExecutor(max_workers=max(1, min(jobs, len(configs)))) as pool:
-        failures = [error for error in pool.map(_mkdocs_build, configs) if error]
+    if total is not None:
+        total(count)
+    failures = _build_languages(configs, jobs, step)
     if failures:
         raise SiteBuildFailed("the site did not build:\n" + "\n".join(failures))
     default = book.chain.default_language
@@ -259,8 +271,70 @@ def theme_language(book: Book, lang: str) -> str:
     )
 
 
-def _mkdocs_build(config_file: str) -> str | None:
-    """Build one language; the error text, or None. Runs in a worker process."""
+def _build_languages(configs: list[str], jobs: int, step: Step) -> list[str]:
+    """Build each language's config in a worker process (at most `jobs` at once); the errors. `step` is told
+    of each page as a worker renders it."""
+    context = multiprocessing.get_context()
+    notes: Queue[int] = context.Queue()
+    with ProcessPoolExecutor(
+        max_workers=max(1, min(jobs, len(configs))), mp_context=context, initializer=_send_notes_to, initargs=(notes,)
+    ) as pool:
+        running = [pool.submit(_mkdocs_build, config) for config in configs]
+        noted = _follow(running, notes, step)
+        results = [future.result() for future in running]
+    # A worker's last notes may still be on their way when its build returns; its count is exact.
+    if (late := sum(pages for _, pages in results) - noted) > 0:
+        step(late)
+    notes.close()
+    return [error for error, _ in results if error]
+
+
+def _follow(running: list[Future[tuple[str | None, int]]], notes: Queue[int], step: Step) -> int:
+    """Pass each page's note on to `step` until every build is done; how many were noted."""
+    noted = 0
+    while not all(future.done() for future in running):
+        try:
+            pages = notes.get(timeout=0.1)
+        except queue.Empty:
+            continue
+        noted += pages
+        step(pages)
+    return noted
+
+
+_notes: Queue[int] | None = None  # in a worker process: the queue its page notes go to (`_send_notes_to`)
+
+
+def _send_notes_to(notes: Queue[int]) -> None:
+    global _notes
+    _notes = notes
+
+
+def _page_counter() -> Any:
+    """A MkDocs plugin that notes each page rendered, to `_notes`, and counts them."""
+    from mkdocs.config.base import Config
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.plugins import BasePlugin
+    from mkdocs.structure.pages import Page
+
+    # mkdocs's __init_subclass__ hooks are untyped
+    class NoOptions(Config):  # type: ignore[no-untyped-call]
+        pass
+
+    class PageCounter(BasePlugin[NoOptions]):  # type: ignore[no-untyped-call]
+        pages = 0
+
+        def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str | None:
+            self.pages += 1
+            if _notes is not None:
+                _notes.put(1)
+            return output
+
+    return PageCounter()
+
+
+def _mkdocs_build(config_file: str) -> tuple[str | None, int]:
+    """Build one language; the error text (or None) and the pages rendered. Runs in a worker process."""
     import logging
 
     from mkdocs.commands.build import build
@@ -268,8 +342,11 @@ def _mkdocs_build(config_file: str) -> str | None:
     from mkdocs.exceptions import MkDocsException
 
     logging.getLogger("mkdocs").setLevel(logging.WARNING)
+    counter = _page_counter()
     try:
-        build(load_config(config_file, strict=True))
+        config = load_config(config_file, strict=True)
+        config.plugins["audit-pages"] = counter
+        build(config)
     except (MkDocsException, SystemExit) as exc:
-        return f"{config_file}: {exc}"
-    return None
+        return f"{config_file}: {exc}", counter.pages
+    return None, counter.pages

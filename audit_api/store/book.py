@@ -18,7 +18,7 @@ import msgspec
 import sqlite_utils
 
 from ..book.models import Book, Chain, Checklist, Faq, Store, Survey
-from ..errors import BookNotLoaded
+from ..errors import BookNotLoaded, Problem
 from ..lru import LRU
 from .db import Database
 
@@ -57,9 +57,13 @@ def _documents(book: Book) -> Iterator[tuple[str, str, bytes]]:
             yield kind, doc.id, _encode(doc)
 
 
-def publish(database: Database, book: Book, now: dt.datetime | None = None) -> PublishReport:
+def publish(database: Database, book: Book, now: dt.datetime | None = None, *, checked: Checked | None = None) -> PublishReport:
+    """Store the book's new versions and make its documents current, in one transaction; with `checked`,
+    record the fingerprint of the files it was read from too (`published_fingerprint`)."""
     stamp = (now or dt.datetime.now(dt.UTC)).isoformat()
     added, switched, retired, unchanged = [], [], [], 0
+    new_versions: list[tuple[str, str, int, str, str, str]] = []
+    made_current: list[tuple[str, str, int, str]] = []
     with database.write() as db:
         current = {(r["kind"], r["doc_id"]): r["version"] for r in db.query("SELECT kind, doc_id, version FROM book_current")}
         stored = {
@@ -75,28 +79,73 @@ def publish(database: Database, book: Book, now: dt.datetime | None = None) -> P
             version = stored.get((kind, doc_id, digest))
             if version is None:
                 version = latest.get(key, 0) + 1
-                db.execute(
-                    "INSERT INTO book_versions (kind, doc_id, version, hash, body, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-                    [kind, doc_id, version, digest, body.decode(), stamp],
-                )
+                new_versions.append((kind, doc_id, version, digest, body.decode(), stamp))
                 added.append(f"{kind}/{doc_id}@{version}")
             elif current.get(key) != version:
                 switched.append(f"{kind}/{doc_id}@{version}")
             else:
                 unchanged += 1
                 continue
-            db.execute(
-                "INSERT INTO book_current (kind, doc_id, version, since) VALUES (?, ?, ?, ?) "
-                "ON CONFLICT (kind, doc_id) DO UPDATE SET version = excluded.version, since = excluded.since",
-                [kind, doc_id, version, stamp],
-            )
+            made_current.append((kind, doc_id, version, stamp))
+        # A first load of a big chain is thousands of rows: one statement each, prepared once.
+        db.conn.executemany(
+            "INSERT INTO book_versions (kind, doc_id, version, hash, body, created_at) VALUES (?, ?, ?, ?, ?, ?)", new_versions
+        )
+        db.conn.executemany(
+            "INSERT INTO book_current (kind, doc_id, version, since) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (kind, doc_id) DO UPDATE SET version = excluded.version, since = excluded.since",
+            made_current,
+        )
         for kind, doc_id in sorted(current.keys() - seen):
             db.execute("DELETE FROM book_current WHERE kind = ? AND doc_id = ?", [kind, doc_id])
             retired.append(f"{kind}/{doc_id}")
         if added or switched or retired:
             db.execute("UPDATE book_state SET generation = generation + 1, published_at = ? WHERE id = 1", [stamp])
         generation = _generation(db)
+        if checked is not None:
+            _record_fingerprint(db, checked, generation)
     return PublishReport(added=added, switched=switched, retired=retired, unchanged=unchanged, generation=generation)
+
+
+class Checked(msgspec.Struct, frozen=True):
+    """The book's files as checked: their fingerprint (`book.fingerprint`) and what the check found."""
+
+    digest: str
+    problems: list[Problem]
+
+
+class PublishedFingerprint(msgspec.Struct, frozen=True):
+    """The fingerprint last recorded, the generation it was published as, and the book as it is now."""
+
+    checked: Checked
+    recorded_generation: int
+    generation: int
+    documents: int  # current documents: what an unchanged load reports as unchanged
+
+
+def _record_fingerprint(db: sqlite_utils.Database, checked: Checked, generation: int) -> None:
+    problems = msgspec.json.encode(checked.problems).decode()
+    row = next(db.query("SELECT digest, generation, problems FROM book_fingerprint"), None)
+    if row != {"digest": checked.digest, "generation": generation, "problems": problems}:  # the same again writes nothing
+        db.execute(
+            "INSERT OR REPLACE INTO book_fingerprint (id, digest, generation, problems) VALUES (1, ?, ?, ?)",
+            [checked.digest, generation, problems],
+        )
+
+
+def published_fingerprint(database: Database) -> PublishedFingerprint | None:
+    """What the last `publish` with `checked` recorded; None if none did."""
+    row = next(
+        database.read().query(
+            "SELECT f.digest, f.generation, f.problems, s.generation AS now, (SELECT count(*) FROM book_current) AS documents "
+            "FROM book_fingerprint f, book_state s"
+        ),
+        None,
+    )
+    if row is None:
+        return None
+    checked = Checked(row["digest"], msgspec.json.decode(row["problems"], type=list[Problem]))
+    return PublishedFingerprint(checked, row["generation"], row["now"], row["documents"])
 
 
 def generation(database: Database) -> int:

@@ -112,12 +112,30 @@ def _batch(
     db: sqlite_utils.Database, select: str, scope: Scope, order: Order, prefix: str,
     first_day: dt.date | None, last_day: dt.date | None, after: Sequence[object] | None, limit: int,
 ) -> list[dict[str, object]]:
+    select, args = _within(select, prefix, first_day, last_day)
+    sql, values = page(select, args, scope, order, after=after, limit=limit)
+    return list(db.query(sql, values))
+
+
+def _within(select: str, prefix: str, first_day: dt.date | None, last_day: dt.date | None) -> tuple[str, list[object]]:
+    """`select` narrowed to the store-local days [first_day, last_day] (either open), and its arguments."""
     args: list[object] = []
     for op, day in ((">=", first_day), ("<=", last_day)):
         if day is not None:
             select, args = f"{select} AND {prefix}.local_day {op} ?", [*args, day.isoformat()]
-    sql, values = page(select, args, scope, order, after=after, limit=limit)
-    return list(db.query(sql, values))
+    return select, args
+
+
+_KINDS = {"audits": (_AUDITS, AUDIT_ORDER, "a"), "responses": (_RESPONSES, RESPONSE_ORDER, "r"), "complaints": (_COMPLAINTS, COMPLAINT_ORDER, "c")}
+
+
+def count(db: sqlite_utils.Database, kind: str, scope: Scope, *, first_day: dt.date | None, last_day: dt.date | None) -> int:
+    """How many rows the reader of `kind` (`audits`, `responses`, `complaints`) gives within `scope` and the
+    days, all batches together: what a command shows its progress against. Read through the same indexes."""
+    select, order, prefix = _KINDS[kind]
+    select, args = _within(select, prefix, first_day, last_day)
+    sql, values = page(select, args, scope, order, after=None, limit=None)
+    return int(next(db.query(f"SELECT count(*) AS n FROM ({sql})", values))["n"])
 
 
 def audits(

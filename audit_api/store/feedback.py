@@ -175,22 +175,54 @@ class EarlierResponse(msgspec.Struct, frozen=True, kw_only=True):
     reward: str | None
 
 
-def earlier_response(db: sqlite_utils.Database, browser_key: str, since: str) -> EarlierResponse | None:
-    """The first response from this browser key since `since`."""
-    row = next(
-        db.query(
-            "SELECT id, reward FROM survey_responses WHERE browser_key = ? AND created_at > ? ORDER BY id LIMIT 1", [browser_key, since]
-        ),
-        None,
+class Seen(msgspec.Struct, frozen=True, kw_only=True):
+    """What the store already holds that bears on a new answer: `ResponseChecks`' one query."""
+
+    earlier: EarlierResponse | None  # the first answer from this browser key within the duplicate window
+    nonce_used: bool  # an answer already came with this form token
+    browser_today: int  # answers from this browser at the store on its local day that counted
+    address_last_hour: int  # answers from this address at the store in the last hour that counted
+
+
+# One statement for the four questions a new answer asks, so the group commit's writer makes one round trip to
+# SQLite for them rather than four (each a GIL hand-over while the event loop is busy: bench/requests.py). Every
+# subquery is served by an index: the browser's (the unary `+` keeps SQLite off the store-and-day index, which would
+# read every answer of a busy store's day), the nonce's, the address's.
+_SEEN = """
+SELECT
+  (SELECT id FROM survey_responses WHERE browser_key = :browser AND created_at > :since ORDER BY id LIMIT 1) AS earlier_id,
+  (SELECT reward FROM survey_responses WHERE browser_key = :browser AND created_at > :since ORDER BY id LIMIT 1) AS earlier_reward,
+  EXISTS (SELECT 1 FROM survey_responses WHERE form_nonce = :nonce) AS nonce_used,
+  (SELECT COUNT(*) FROM survey_responses
+    WHERE browser_key = :browser AND +local_day = :day AND +store_id = :store AND suspect IS NULL) AS browser_today,
+  (SELECT COUNT(*) FROM survey_responses
+    WHERE address_key = :address AND created_at >= :hour_ago AND store_id = :store AND suspect IS NULL) AS address_last_hour
+"""
+
+
+def seen(
+    db: sqlite_utils.Database, *, store_id: str, local_day: str, browser_key: str | None, since: str, nonce: str | None,
+    address_key: str | None, hour_ago: str,
+) -> Seen:
+    """For a new answer at `store_id`: the browser's earlier answer since `since`, whether `nonce` was used, the
+    browser's counted answers on `local_day`, the address's counted answers since `hour_ago` (None matches nothing)."""
+    row = next(db.query(
+        _SEEN,
+        {"browser": browser_key, "since": since, "nonce": nonce, "day": local_day, "store": store_id, "address": address_key, "hour_ago": hour_ago},
+    ))
+    return Seen(
+        earlier=EarlierResponse(id=row["earlier_id"], reward=row["earlier_reward"]) if row["earlier_id"] is not None else None,
+        nonce_used=bool(row["nonce_used"]), browser_today=row["browser_today"], address_last_hour=row["address_last_hour"],
     )
-    return None if row is None else msgspec.convert(row, EarlierResponse)
+
+
+_INSERT_RESPONSE = (
+    f"INSERT INTO survey_responses ({', '.join(NewResponse.__struct_fields__)}) VALUES ({', '.join('?' * len(NewResponse.__struct_fields__))})"
+)
 
 
 def insert_response(db: sqlite_utils.Database, response: NewResponse, contact: ContactDetails | None) -> int:
-    values = msgspec.structs.asdict(response)
-    cursor = db.execute(
-        f"INSERT INTO survey_responses ({', '.join(values)}) VALUES ({', '.join('?' * len(values))})", list(values.values())
-    )
+    cursor = db.conn.execute(_INSERT_RESPONSE, msgspec.structs.astuple(response))
     response_id = int(cursor.lastrowid or 0)
     if contact:
         db.execute(
@@ -202,6 +234,8 @@ def insert_response(db: sqlite_utils.Database, response: NewResponse, contact: C
 
 def insert_dimension_answers(db: sqlite_utils.Database, response_id: int, response: NewResponse, answers: list[DimensionAnswer]) -> None:
     """The response's answers that measure a dimension, with its place, day and whether it counts."""
+    if not answers:
+        return
     counted = int(response.suspect is None)
     db.conn.executemany(
         "INSERT INTO survey_dimension_answers (response_id, question_id, store_id, touchpoint_id, local_day, dimension, value, "
@@ -307,10 +341,12 @@ def nonce_used(db: sqlite_utils.Database, nonce: str) -> bool:
 
 
 def counted_on_day(db: sqlite_utils.Database, store_id: str, local_day: str, browser_key: str) -> int:
-    """Answers at the store on its local day `local_day` that counted, from one browser."""
+    """Answers at the store on its local day `local_day` that counted, from one browser. Found by the browser's
+    index (a browser has few answers): without the unary `+`, SQLite picks the store-and-day index and reads every
+    answer of the store's day, so each answer of a busy day cost more than the one before (`bench/requests.py`)."""
     row = next(
         db.query(
-            "SELECT COUNT(*) AS n FROM survey_responses WHERE browser_key = ? AND local_day = ? AND store_id = ? AND suspect IS NULL",
+            "SELECT COUNT(*) AS n FROM survey_responses WHERE browser_key = ? AND +local_day = ? AND +store_id = ? AND suspect IS NULL",
             [browser_key, local_day, store_id],
         )
     )
@@ -472,6 +508,17 @@ def complaints_to_purge(db: sqlite_utils.Database, before: str, limit: int) -> l
         "SELECT ticket FROM complaints WHERE purged_at IS NULL AND received_at < ? ORDER BY received_at LIMIT ?", [before, limit]
     )
     return [row["ticket"] for row in rows]
+
+
+def count_to_purge(db: sqlite_utils.Database, before: str) -> int:
+    """Responses made and complaints received before `before` that no purge has been through yet, together
+    (counted on m008's indexes of the rows still to purge, without reading a row)."""
+    row = next(db.query(
+        "SELECT (SELECT count(*) FROM survey_responses WHERE purged_at IS NULL AND created_at < ?) "
+        "+ (SELECT count(*) FROM complaints WHERE purged_at IS NULL AND received_at < ?) AS n",
+        [before, before],
+    ))
+    return int(row["n"])
 
 
 def purge_complaints(db: sqlite_utils.Database, tickets: list[str], stamp: str) -> int:

@@ -718,3 +718,15 @@ def m015_complaint_clock(db: sqlite_utils.Database) -> None:
         CREATE INDEX complaints_clock_answered_store ON complaints (store_id, local_day, {clock}) WHERE {answered}
         """,
     )
+
+
+@migrations()
+def m016_book_fingerprint(db: sqlite_utils.Database) -> None:
+    # `audit load` of a book whose files have not changed since it was published need not parse them
+    # again (2,000 stores: a second of YAML; `bench/book_load.py`). One row: the fingerprint of the files
+    # and code that were checked (`book/fingerprint.py`), the generation they were published as (a
+    # later publish by other means makes it stale), and the warnings that check found, to say them again.
+    db.execute(
+        "CREATE TABLE book_fingerprint (id INTEGER PRIMARY KEY CHECK (id = 1), digest TEXT NOT NULL, "
+        "generation INTEGER NOT NULL, problems TEXT NOT NULL)"
+    )
