@@ -250,6 +250,7 @@ def save_response(
         )
         response_id = store.insert_response(db, kept, contact)
         store.insert_dimension_answers(db, response_id, kept, dimensions)
+        store.add_to_rollups(db, kept, dimensions)
         return Receipt(response_id=response_id, reward=kept.reward, duplicate=False, suspect=suspect)
 
     return database.submit(write)

@@ -19,7 +19,9 @@ Two ways to write, both through the one writer:
 - `submit(job)`: group commit for hot paths. A writer thread runs every job waiting at that moment
   in one transaction, each inside its own savepoint (a failing job undoes only itself), commits
   once, and only then resolves each job's future. So every acknowledged write is on disk, and
-  concurrent writers share one fsync (a durable commit costs ~0.5 ms here; see `bench/`).
+  concurrent writers share one fsync (a durable commit costs ~0.5 ms here; see `bench/`). A job may
+  leave work for after the batch's last job (`later`): sums many jobs add to are then written once
+  per key for the batch, not once per job (the survey roll-ups: 24 upserts an answer before).
 """
 
 from __future__ import annotations
@@ -54,6 +56,43 @@ class _Reader:
     def __init__(self, db: sqlite_utils.Database):
         self.db = db
         self.close = weakref.finalize(self, db.close)
+
+
+Later = Callable[[sqlite_utils.Database, list[Any]], None]  # writes every item the batch's jobs left, in one go
+
+
+class _Batch:
+    """The items the jobs of one group commit leave for after them all, by the function that writes them."""
+
+    def __init__(self) -> None:
+        self.left: dict[Later, list[Any]] = {}
+
+    def mark(self) -> dict[Later, int]:
+        return {write: len(items) for write, items in self.left.items()}
+
+    def undo_since(self, mark: dict[Later, int]) -> None:
+        """Forget what a failed job left (its statements were rolled back: so must its sums be)."""
+        for write, items in list(self.left.items()):
+            del items[mark.get(write, 0):]
+
+    def write(self, db: sqlite_utils.Database) -> None:
+        for write, items in self.left.items():
+            if items:
+                write(db, items)
+
+
+_batches: dict[int, _Batch] = {}  # id(writer connection) -> the batch it is running (only while it runs)
+
+
+def later(db: sqlite_utils.Database, write: Later, item: object) -> None:
+    """Within a group commit, have `write(db, items)` called once after the batch's last job (before its commit)
+    with every item its jobs left; anywhere else (a plain transaction), at once with this item alone. Leave it as
+    a job's last step: a job that fails afterwards has its items forgotten, with its statements."""
+    batch = _batches.get(id(db.conn))
+    if batch is None:
+        write(db, [item])
+    else:
+        batch.left.setdefault(write, []).append(item)
 
 
 class _WriterLock:
@@ -179,18 +218,22 @@ class Database:
         outcomes: list[tuple[Future[Any], object, BaseException | None]] = []
         with self._lock:
             conn = self._writer.conn
+            left = _batches[id(conn)] = _Batch()
             try:
                 conn.execute("BEGIN IMMEDIATE")
                 for job, future in batch:
                     conn.execute("SAVEPOINT job")
+                    mark = left.mark()
                     try:
                         result = job(self._writer)
                     except BaseException as exc:  # noqa: BLE001 - handed to the job's caller
                         conn.execute("ROLLBACK TO job")
+                        left.undo_since(mark)
                         outcomes.append((future, None, exc))
                     else:
                         outcomes.append((future, result, None))
                     conn.execute("RELEASE job")
+                left.write(self._writer)
                 conn.commit()
             except BaseException as exc:  # noqa: BLE001 - the whole batch failed: nobody is told "done"
                 if conn.in_transaction:
@@ -198,6 +241,8 @@ class Database:
                 for _, future in batch:
                     future.set_exception(exc)
                 return
+            finally:
+                del _batches[id(conn)]
         for future, result, error in outcomes:
             if error is None:
                 future.set_result(result)

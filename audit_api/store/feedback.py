@@ -16,6 +16,8 @@ import msgspec
 import sqlite_utils
 
 from ..domain.complaints import State
+from . import rollups
+from .db import later
 from .pages import Order, page
 from .scope import Scope, column_in
 from .times import Day, Timestamp
@@ -187,7 +189,9 @@ class Seen(msgspec.Struct, frozen=True, kw_only=True):
 # One statement for the four questions a new answer asks, so the group commit's writer makes one round trip to
 # SQLite for them rather than four (each a GIL hand-over while the event loop is busy: bench/requests.py). Every
 # subquery is served by an index: the browser's (the unary `+` keeps SQLite off the store-and-day index, which would
-# read every answer of a busy store's day), the nonce's, the address's.
+# read every answer of a busy store's day), the nonce's, and m017's of the answers that counted by address, which
+# holds at most the hour's allowance of an address (the rest are suspect): a flood from one address, a shop's Wi-Fi
+# or a script, costs no more than one answer.
 _SEEN = """
 SELECT
   (SELECT id FROM survey_responses WHERE browser_key = :browser AND created_at > :since ORDER BY id LIMIT 1) AS earlier_id,
@@ -246,6 +250,16 @@ def insert_dimension_answers(db: sqlite_utils.Database, response_id: int, respon
             for a in answers
         ],
     )
+
+
+def add_to_rollups(db: sqlite_utils.Database, response: NewResponse, answers: list[DimensionAnswer]) -> None:
+    """The new response in the survey roll-ups, with the rest of its group commit's batch (`later`): a job's last step."""
+    counted = response.suspect is None
+    later(db, rollups.add_survey_answers, rollups.SurveyAnswer(
+        store_id=response.store_id, touchpoint_id=response.touchpoint_id, local_day=response.local_day, counted=counted,
+        scores={"nps": response.nps, "csat": response.csat, "ces": response.ces},
+        dimensions=[(a.dimension, a.scale_min, a.scale_max, a.value) for a in answers] if counted else [],
+    ))
 
 
 # Survey responses newest first: by store-local day, and within a day the latest first. Served, after the
@@ -334,34 +348,6 @@ def dimension_sums(
     )
     for row in db.query(f"{sql} GROUP BY store_id, touchpoint_id, dimension, scale_min, scale_max", args):
         yield msgspec.convert(row, DimensionSums)
-
-
-def nonce_used(db: sqlite_utils.Database, nonce: str) -> bool:
-    return next(db.query("SELECT 1 AS used FROM survey_responses WHERE form_nonce = ?", [nonce]), None) is not None
-
-
-def counted_on_day(db: sqlite_utils.Database, store_id: str, local_day: str, browser_key: str) -> int:
-    """Answers at the store on its local day `local_day` that counted, from one browser. Found by the browser's
-    index (a browser has few answers): without the unary `+`, SQLite picks the store-and-day index and reads every
-    answer of the store's day, so each answer of a busy day cost more than the one before (`bench/requests.py`)."""
-    row = next(
-        db.query(
-            "SELECT COUNT(*) AS n FROM survey_responses WHERE browser_key = ? AND +local_day = ? AND +store_id = ? AND suspect IS NULL",
-            [browser_key, local_day, store_id],
-        )
-    )
-    return int(row["n"])
-
-
-def counted_since(db: sqlite_utils.Database, store_id: str, since: str, *, address_key: str) -> int:
-    """Answers at the store since `since` that counted, from one network address."""
-    row = next(
-        db.query(
-            "SELECT COUNT(*) AS n FROM survey_responses WHERE address_key = ? AND created_at >= ? AND store_id = ? AND suspect IS NULL",
-            [address_key, since, store_id],
-        )
-    )
-    return int(row["n"])
 
 
 # --- complaints -------------------------------------------------------------------------------

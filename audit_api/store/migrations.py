@@ -730,3 +730,23 @@ def m016_book_fingerprint(db: sqlite_utils.Database) -> None:
         "CREATE TABLE book_fingerprint (id INTEGER PRIMARY KEY CHECK (id = 1), digest TEXT NOT NULL, "
         "generation INTEGER NOT NULL, problems TEXT NOT NULL)"
     )
+
+
+@migrations()
+def m017_counted_answers_by_address(db: sqlite_utils.Database) -> None:
+    # A new survey answer asks how many answers that counted came from its address in the last hour. The index by
+    # address held every answer, suspect ones too, so with many answers from one address (a shop's Wi-Fi, a
+    # script) each new answer read them all: `make bench` posts from one address and fell to 500 a second. Only
+    # the answers that counted, at most the hour's allowance per address and store, are indexed now.
+    db.execute("CREATE INDEX survey_responses_address_counted ON survey_responses (address_key, store_id, created_at) WHERE suspect IS NULL")
+    db.execute("DROP INDEX survey_responses_address")
+
+
+@migrations()
+def m018_survey_rollups_by_batch(db: sqlite_utils.Database) -> None:
+    # A new survey response added itself to the roll-ups by m013's insert triggers: 12 upserts, and 12 more for each
+    # dimension answer, every response, about half of the group commit's work for it (`bench/requests.py`). The
+    # store now adds a whole batch's new responses at once, each key once (`store/rollups.add_survey_answers`, left
+    # by each job for the end of the batch). Updates and deletes keep their triggers.
+    db.execute("DROP TRIGGER survey_rollups_insert")
+    db.execute("DROP TRIGGER survey_dimension_rollups_insert")

@@ -122,6 +122,64 @@ def _summed(
 # --- survey answers -----------------------------------------------------------------------------
 
 
+class SurveyAnswer(msgspec.Struct, frozen=True, kw_only=True):
+    """What one new survey response adds to the survey roll-ups: its place and day, whether it counted, its
+    scores, and its counted answers that measure a dimension (dimension, scale_min, scale_max, value)."""
+
+    store_id: str
+    touchpoint_id: str
+    local_day: str
+    counted: bool
+    scores: dict[str, int | None]  # nps, csat, ces
+    dimensions: list[tuple[str, int, int, int]]
+
+
+def _copies(grain_day: str, store_id: str, sub: str) -> Iterator[tuple[str, str, str, str]]:
+    """Each roll-up key a row of `grain_day` adds to: (grain, sub, store, day) by day, month and year, for its store
+    and the chain ('*'), for its touchpoint and all of them ('*')."""
+    for grain, day in (("d", grain_day), ("m", grain_day[:8] + "01"), ("y", grain_day[:5] + "01-01")):
+        for store in (store_id, CHAIN):
+            for one in (sub, CHAIN):
+                yield grain, one, store, day
+
+
+_SURVEY_INDEX = {name: n for n, name in enumerate(SURVEY_COUNTS)}
+_SURVEY_UPSERT = (
+    f"INSERT INTO survey_rollups (grain, touchpoint_id, store_id, day, {', '.join(SURVEY_COUNTS)}) "
+    f"VALUES ({', '.join('?' * (4 + len(SURVEY_COUNTS)))}) "
+    f"ON CONFLICT (grain, store_id, touchpoint_id, day) DO UPDATE SET {', '.join(f'{c} = {c} + excluded.{c}' for c in SURVEY_COUNTS)}"
+)
+_DIMENSION_UPSERT = (
+    "INSERT INTO survey_dimension_rollups (grain, touchpoint_id, store_id, day, dimension, scale_min, scale_max, n, total) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (grain, store_id, touchpoint_id, day, dimension, scale_min, scale_max) "
+    "DO UPDATE SET n = n + excluded.n, total = total + excluded.total"
+)
+
+
+def add_survey_answers(db: sqlite_utils.Database, answers: list[SurveyAnswer]) -> None:
+    """Add new responses to the survey roll-ups: each key once, however many of `answers` share it (a group commit
+    hands a whole batch here, `db.later`). Updates and deletes of responses are kept by m013's triggers."""
+    counts: defaultdict[tuple[str, ...], list[int]] = defaultdict(lambda: [0] * len(SURVEY_COUNTS))
+    sums: defaultdict[tuple[object, ...], list[int]] = defaultdict(lambda: [0, 0])
+    for answer in answers:
+        columns = [_SURVEY_INDEX["counted" if answer.counted else "suspect"]]
+        if answer.counted:
+            # A score outside its scale (a book's own CSAT of 1-7, say) is not tallied, as the triggers did not.
+            columns += [n for name, value in answer.scores.items() if (n := _SURVEY_INDEX.get(f"{name}_{value}")) is not None]
+        for key in _copies(answer.local_day, answer.store_id, answer.touchpoint_id):
+            row = counts[key]
+            for column in columns:
+                row[column] += 1
+            for dimension in answer.dimensions if answer.counted else ():
+                total = sums[(*key, *dimension[:3])]
+                total[0] += 1
+                total[1] += dimension[3]
+    db.conn.executemany(_SURVEY_UPSERT, [(*key, *row) for key, row in counts.items()])
+    if sums:
+        db.conn.executemany(_DIMENSION_UPSERT, [(*key, *total) for key, total in sums.items()])
+    db.conn.executemany("INSERT OR IGNORE INTO rollup_stores (store_id) VALUES (?)", [(s,) for s in sorted({a.store_id for a in answers})])
+
+
 def survey_counts(
     db: sqlite_utils.Database, stores: Scope, *, chain: bool, touchpoint_id: str | None, first: dt.date | None, last: dt.date | None,
     by_store: bool = False, by_touchpoint: bool = False, by_day: bool = False, by_week: bool = False,
