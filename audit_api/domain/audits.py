@@ -16,6 +16,7 @@ from msgspec import Meta
 from ..book.items import Item
 from ..book.models import Checklist, Store
 from ..errors import FieldError
+from ..lru import LRU
 from .hours import status_at
 from .scoring import Answer
 
@@ -53,10 +54,20 @@ class Flag(msgspec.Struct, frozen=True, kw_only=True):
     hours: int | None = None  # late_submission: how long after the visit
 
 
+# A checklist version's items by id, made once per version in memory (every submission checks its answers against
+# it); each entry keeps its checklist, so that checklist's id is not reused while the entry lives.
+_items: LRU[int, tuple[Checklist, dict[str, Item]]] = LRU(256)
+
+
+def items_by_id(checklist: Checklist) -> dict[str, Item]:
+    """Every item of `checklist` by its id (not to be changed: it is shared)."""
+    return _items.get(id(checklist), lambda: (checklist, {item.id: item for stage in checklist.stages for item in stage.items}))[1]
+
+
 def check_submission(checklist: Checklist, version: int, audit: AuditSubmission, now: dt.datetime) -> list[FieldError]:
     """Every way `audit` breaks `checklist` (version `version`), submitted at `now`, one error per place."""
     errors = _time_problems(audit, now)
-    items = {item.id: item for stage in checklist.stages for item in stage.items}
+    items = items_by_id(checklist)
     seen: dict[str, int] = {}
     for index, answer in enumerate(audit.answers):
         path = f"body.answers[{index}]"
@@ -111,7 +122,7 @@ def _check_answer(item: Item, answer: Answer, path: str) -> list[FieldError]:
 
 def missing_evidence(checklist: Checklist, answers: list[Answer], photographed: set[str]) -> list[str]:
     """Failed items whose rule wants a photo that has not been uploaded yet."""
-    items = {item.id: item for stage in checklist.stages for item in stage.items}
+    items = items_by_id(checklist)
     return [
         answer.item
         for answer in answers
@@ -126,10 +137,10 @@ def missing_evidence(checklist: Checklist, answers: list[Answer], photographed: 
 
 def proof_of_visit_flags(store: Store, audit: AuditSubmission, submitted_at: dt.datetime) -> list[Flag]:
     flags = []
-    closed = [t for t in (audit.started_at, audit.finished_at) if not status_at(store, t).open_now]
+    closed = next(((t, status) for t in (audit.started_at, audit.finished_at) if not (status := status_at(store, t)).open_now), None)
     if closed:
-        local = status_at(store, closed[0]).local_time
-        flags.append(Flag(code="outside_hours", detail=f"the store was closed at {local:%Y-%m-%d %H:%M} local time", at=closed[0]))
+        at, local = closed[0], closed[1].local_time
+        flags.append(Flag(code="outside_hours", detail=f"the store was closed at {local:%Y-%m-%d %H:%M} local time", at=at))
     if audit.gps and store.coordinates:
         distance = distance_m(audit.gps.lat, audit.gps.lon, store.coordinates.lat, store.coordinates.lon)
         if distance > GPS_TOLERANCE_M:

@@ -13,6 +13,7 @@ and days past either end have no hours.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterator
 from zoneinfo import ZoneInfo
 
@@ -44,7 +45,13 @@ def intervals_on(store: Store, day: dt.date) -> list[tuple[int, int]]:
     """The opening intervals that start on `day` (minutes after its local midnight), exceptions applied."""
     exception = exception_on(store, day)
     texts = exception.hours if exception else getattr(store.hours, WEEKDAYS[day.weekday()])
-    return sorted(parse_interval(text) for text in texts)
+    return list(_parsed(tuple(texts)))
+
+
+@functools.lru_cache(maxsize=4096)
+def _parsed(texts: tuple[str, ...]) -> tuple[tuple[int, int], ...]:
+    """A day's hours as minutes, sorted: parsed once per distinct text (a status looks at up to ten days)."""
+    return tuple(sorted(parse_interval(text) for text in texts))
 
 
 def exception_on(store: Store, day: dt.date) -> HoursException | None:

@@ -150,12 +150,10 @@ def lookup_token(
         return None
     now = now or _now()
     db = database.read()
-    record = store.live_token(db, token_id, (now - dt.timedelta(days=token_days)).isoformat())
-    if record is None or not hmac.compare_digest(record.secret_hash, _hash(secret)):
+    found = store.live_token(db, token_id, (now - dt.timedelta(days=token_days)).isoformat())
+    if found is None or not hmac.compare_digest(found[0].secret_hash, _hash(secret)):
         return None
-    user = store.get_user(db, record.user_id)
-    if user is None:
-        return None
+    record, user = found
     stale = record.last_used_at is None or dt.datetime.fromisoformat(record.last_used_at) < now - TOUCH_EVERY
     return user, stale
 

@@ -328,13 +328,12 @@ def submit_audit(
     stamp = now.isoformat()
 
     def write(db: sqlite_utils.Database) -> tuple[AuditResult, bool]:
-        replay = store.stored_audit(db, audit_id)  # a concurrent retry may have won the race
-        if replay is not None:
-            return _same_or_conflict(replay, user, audit.visit_id, body_hash), False
-        state = store.visit_state(db, visit.id)
-        if state not in OPEN_FOR_SUBMISSION:
-            raise Conflict(f"visit '{visit.id}' is {state}: it takes a submission only when assigned, in progress or returned")
-        revision = (store.latest_revision(db, visit.id) or 0) + 1
+        known = store.before_audit(db, audit_id, visit.id)
+        if known.stored is not None:  # a concurrent retry won the race
+            return _same_or_conflict(known.stored, user, audit.visit_id, body_hash), False
+        if known.state not in OPEN_FOR_SUBMISSION:
+            raise Conflict(f"visit '{visit.id}' is {known.state}: it takes a submission only when assigned, in progress or returned")
+        revision = (known.latest_revision or 0) + 1
         result = AuditResult(
             audit_id=audit_id, visit_id=visit.id, revision=revision, checklist_id=visit.checklist_id,
             checklist_version=visit.checklist_version, score=result_score, flags=flags, submitted_at=stamp,

@@ -32,13 +32,14 @@ import queue
 import sqlite3
 import threading
 import weakref
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator, Sequence
 from concurrent.futures import Future
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
 import sqlite_utils
+from sqlite_utils.utils import dedupe_keys
 
 from .files import FILE_MODE, private_file
 
@@ -46,6 +47,20 @@ BUSY_TIMEOUT_MS = 30_000
 MAX_BATCH = 64
 T = TypeVar("T")
 Job = Callable[[sqlite_utils.Database], T]
+
+
+class Connection(sqlite_utils.Database):
+    """sqlite_utils' Database on one of our connections, with a lean `query`: sqlite_utils wraps every query in a
+    savepoint (so that a statement returning no rows can be undone before it refuses it), three statements for one,
+    each a round trip that lets go of the GIL (`bench/requests.py`). Our queries are SELECTs; a statement that
+    returns no rows is still refused, before any row is read."""
+
+    def query(self, sql: str, params: Sequence[Any] | dict[str, Any] | None = None) -> Generator[dict[Any, Any], None, None]:
+        cursor = self.conn.execute(sql, () if params is None else params)
+        if cursor.description is None:
+            raise ValueError("query() can only be used with SQL that returns rows - use execute() for other statements")
+        keys = dedupe_keys(d[0] for d in cursor.description)
+        return (dict(zip(keys, row)) for row in cursor)
 
 
 class _Reader:
@@ -153,7 +168,7 @@ class Database:
         conn.execute("PRAGMA synchronous=FULL")
         conn.execute("PRAGMA foreign_keys=ON")
         conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-        return sqlite_utils.Database(conn, execute_plugins=False)
+        return Connection(conn, execute_plugins=False)
 
     def read(self) -> sqlite_utils.Database:
         """This thread's connection, for queries only."""
