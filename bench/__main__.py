@@ -23,7 +23,7 @@ from audit_api.store import Database, migrate, publish
 from audit_api.store.secret import instance_secret
 
 from .load import RequestFactory, Sample, load, request
-from .serving import free_port, serve
+from .serving import Peak, children, free_port, serve
 from .submissions import prepare_submissions, submission_bodies
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -100,6 +100,36 @@ def _figure(name: str, sample: Sample, base: Sample | None = None, durable: Samp
     }
 
 
+WORKER_CONNECTIONS = 16  # enough for two processes, spread by the kernel as each connection is accepted
+
+
+def _workers(db_path: Path, link: str, args: argparse.Namespace) -> tuple[Sample, Sample, list[float]]:
+    """Survey answers through the product's own `audit serve` with 1 worker and with 2, both running, measured in
+    alternating rounds (an idle server costs nothing); with the peak memory of every worker process."""
+    post = _constant(request("POST", f"/s/{link}", SURVEY_FORM, FORM))
+    ports, servers = [free_port(), free_port()], []
+    try:
+        for port, count in zip(ports, (1, 2)):
+            servers.append(serve(db_path, port, workers=count))
+        processes = [servers[0].pid, *children(servers[1].pid)]
+        peaks = [Peak(pid) for pid in processes]
+        for peak in peaks:
+            peak.__enter__()
+        samples = [Sample(), Sample()]
+        for port in ports:
+            load(port, post, 0.5, WORKER_CONNECTIONS)  # warm up
+        for _ in range(args.rounds):
+            for port, sample in zip(ports, samples):
+                sample.add(load(port, post, args.seconds, WORKER_CONNECTIONS))
+        for peak in peaks:
+            peak.__exit__()
+    finally:
+        for server in servers:
+            server.terminate()
+            server.wait(timeout=10)
+    return samples[0], samples[1], [peak.highest for peak in peaks]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(prog="make bench", description=__doc__)
     parser.add_argument("--seconds", type=float, default=2.0, help="length of one round per target")
@@ -121,10 +151,12 @@ def main() -> None:
         port = free_port()
         server = serve(db_path, port)
         try:
-            rows = [(t, *_measure(port, t, args.rounds, args.seconds, args.connections)) for t in targets]
+            with Peak(server.pid) as peak:
+                rows = [(t, *_measure(port, t, args.rounds, args.seconds, args.connections)) for t in targets]
         finally:
             server.terminate()
             server.wait(timeout=10)
+        scaling = _workers(db_path, link, args) if not args.only or "workers" in args.only else None
 
     print(f"\n{args.rounds} rounds x {args.seconds:g} s, {args.connections} connections, one server process")
     header = (
@@ -144,10 +176,22 @@ def main() -> None:
         figures.append(_figure(f"baseline of {target.name}", base))
         if durable:
             figures.append(_figure(f"durable baseline of {target.name}", durable))
+    print(f"\nmemory: the server's peak resident set {peak.highest:.0f} MB (aim: at most 150 MB a process)")
+    figures.append({"name": "server peak RSS MB", "rss_mb": round(peak.highest, 1)})
+    if scaling:
+        one, two, peaks = scaling
+        print(
+            f"audit serve, survey answers ({WORKER_CONNECTIONS} connections): 1 worker {one.rate:.0f} req/s, 2 workers {two.rate:.0f} req/s:"
+            f" {two.rate / one.rate:.2f}x (aim: at least 1.3x); peak resident set per process {max(peaks):.0f} MB"
+        )
+        figures.append(_figure("POST /s/{token} (survey answers), audit serve --workers 1", one))
+        figures.append({**_figure("POST /s/{token} (survey answers), audit serve --workers 2", two, one), "rss_mb": round(max(peaks), 1)})
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(figures, indent=2) + "\n")
     print(f"every figure: {RESULTS.relative_to(ROOT)}")
-    if any(ours.errors or base.errors or (durable and durable.errors) for _, ours, base, durable in rows):
+    if any(ours.errors or base.errors or (durable and durable.errors) for _, ours, base, durable in rows) or (
+        scaling and (scaling[0].errors or scaling[1].errors)
+    ):
         raise SystemExit("some requests failed: the figures above are not valid")
 
 

@@ -24,8 +24,16 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def serve(db: Path, port: int) -> subprocess.Popen[bytes]:
-    server = subprocess.Popen([sys.executable, "-m", "bench.server", str(db), str(port)], cwd=ROOT)
+def serve(db: Path, port: int, workers: int | None = None) -> subprocess.Popen[bytes]:
+    """The bench server (`bench.server`: the app and its baselines, one process) on `db`; with `workers`, the
+    product's own `audit serve --workers N` instead, its limits lifted (the load comes from one address)."""
+    if workers is None:
+        command = [sys.executable, "-m", "bench.server", str(db), str(port)]
+    else:
+        command = [sys.executable, "-m", "audit_api.cli", "serve", "--db", str(db), "--port", str(port), "--workers", str(workers)]
+    env = {**os.environ, "AUDIT_PUBLIC_RATE_LIMIT": str(10**9), "AUDIT_FORM_RATE_LIMIT": str(10**9), "AUDIT_SITE_DIR": str(db.parent / "no-site")}
+    quiet = subprocess.DEVNULL if workers is not None else None  # `audit serve` logs every request
+    server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=quiet, stderr=quiet)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
@@ -35,6 +43,11 @@ def serve(db: Path, port: int) -> subprocess.Popen[bytes]:
             time.sleep(0.2)
     server.kill()
     raise SystemExit("the server did not start within a minute")
+
+
+def children(pid: int) -> list[int]:
+    """The processes `pid` started (an `audit serve`'s workers)."""
+    return [int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
 
 
 def cpu_seconds(pid: int) -> float:

@@ -17,8 +17,8 @@ file), and an existing file and its -wal and -shm are put back to 0600 when the 
 Two ways to write, both through the one writer:
 - `write()`: a transaction in the caller's thread, for occasional writes;
 - `submit(job)`: group commit for hot paths. A writer thread runs every job waiting at that moment
-  in one transaction, each inside its own savepoint (a failing job undoes only itself), commits
-  once, and only then resolves each job's future. So every acknowledged write is on disk, and
+  in one transaction (when one fails, again, each inside its own savepoint, so a failing job undoes
+  only itself), commits once, and only then resolves each job's future. So every acknowledged write is on disk, and
   concurrent writers share one fsync (a durable commit costs ~0.5 ms here; see `bench/`). A job may
   leave work for after the batch's last job (`later`): sums many jobs add to are then written once
   per key for the batch, not once per job (the survey roll-ups: 24 upserts an answer before).
@@ -230,39 +230,56 @@ class Database:
             self._commit_batch(batch)
 
     def _commit_batch(self, batch: list[tuple[Job[Any], Future[Any]]]) -> None:
-        outcomes: list[tuple[Future[Any], object, BaseException | None]] = []
         with self._lock:
             conn = self._writer.conn
-            left = _batches[id(conn)] = _Batch()
             try:
-                conn.execute("BEGIN IMMEDIATE")
-                for job, future in batch:
-                    conn.execute("SAVEPOINT job")
-                    mark = left.mark()
-                    try:
-                        result = job(self._writer)
-                    except BaseException as exc:  # noqa: BLE001 - handed to the job's caller
-                        conn.execute("ROLLBACK TO job")
-                        left.undo_since(mark)
-                        outcomes.append((future, None, exc))
-                    else:
-                        outcomes.append((future, result, None))
-                    conn.execute("RELEASE job")
-                left.write(self._writer)
-                conn.commit()
+                # First every job in a row, no savepoints: two statements less a job, each a round trip that waits for
+                # the GIL while the event loop works. A job that fails (rare: a conflict) sends the batch round again,
+                # each job in its own savepoint, so that it undoes only itself (jobs touch nothing but the database).
+                outcomes = self._run_batch(conn, batch, isolated=False) or self._run_batch(conn, batch, isolated=True)
             except BaseException as exc:  # noqa: BLE001 - the whole batch failed: nobody is told "done"
                 if conn.in_transaction:
                     conn.rollback()
                 for _, future in batch:
                     future.set_exception(exc)
                 return
-            finally:
-                del _batches[id(conn)]
-        for future, result, error in outcomes:
+        for future, (result, error) in zip((future for _, future in batch), outcomes or ()):
             if error is None:
                 future.set_result(result)
             else:
                 future.set_exception(error)
+
+    def _run_batch(
+        self, conn: sqlite3.Connection, batch: list[tuple[Job[Any], Future[Any]]], *, isolated: bool
+    ) -> list[tuple[object, BaseException | None]] | None:
+        """Run the batch's jobs in one transaction and commit it: each job's (result, error). Not `isolated`: None,
+        rolled back, as soon as a job fails."""
+        outcomes: list[tuple[object, BaseException | None]] = []
+        left = _batches[id(conn)] = _Batch()
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            for job, _ in batch:
+                if not isolated:
+                    try:
+                        outcomes.append((job(self._writer), None))
+                    except Exception:  # noqa: BLE001 - the careful round finds whose it is
+                        conn.rollback()
+                        return None
+                    continue
+                conn.execute("SAVEPOINT job")
+                mark = left.mark()
+                try:
+                    outcomes.append((job(self._writer), None))
+                except BaseException as exc:  # noqa: BLE001 - handed to the job's caller
+                    conn.execute("ROLLBACK TO job")
+                    left.undo_since(mark)
+                    outcomes.append((None, exc))
+                conn.execute("RELEASE job")
+            left.write(self._writer)
+            conn.commit()
+            return outcomes
+        finally:
+            del _batches[id(conn)]
 
     @contextmanager
     def writer(self) -> Iterator[sqlite_utils.Database]:
