@@ -578,9 +578,9 @@ def _purge_complaints(db: sqlite_utils.Database, cutoff: str, stamp: str, limit:
 def _give_way(database: Database, held: float) -> None:
     """Let the writers that queued during a batch in before the next one. This process's submissions
     wait in the group commit's queue, in order: a job that does nothing returns once every job queued
-    before it is committed. Another process's (the server's, while the CLI purges) waits in SQLite's
-    busy handler, which retries on its own clock, up to 100 ms apart: pausing as long as the batch took
-    leaves the lock free at least half the time, so one of its tries soon finds it free."""
+    before it is committed. Another process's (the server's, while the CLI purges) waits on the writers'
+    lock (`store/db.py`) and gets it as soon as the batch's transaction ends: pausing as long as the batch
+    took leaves the lock free at least half the time."""
     database.run(_nothing)
     time.sleep(held)
 
