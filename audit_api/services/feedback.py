@@ -40,6 +40,7 @@ from ..domain.forms import ComplaintForm, SurveyAnswers
 from ..domain.hours import day_start
 from ..domain.metrics import SCALES, Ces, Csat, DimensionMean, Nps, ces, csat, dimension_mean, nps
 from ..errors import Conflict, FieldError, InvalidInput, NotFound
+from ..lru import LRU
 from ..progress import Step, Total, no_step
 from ..store import Database, current_version, rollups
 from ..store import feedback as store
@@ -157,10 +158,22 @@ def current_survey(database: Database, book: Book, store: Store, touchpoint_id: 
     touchpoint = store.touchpoint(touchpoint_id)
     survey_id = book.survey_id_for(store, touchpoint) if touchpoint else None
     survey = book.surveys_by_id.get(survey_id) if survey_id else None
-    version = current_version(database, "survey", survey.id) if survey else None
-    if survey is None or version is None:
+    if survey is None:
         raise NotFound("there is no survey to answer")
-    return survey, version.version
+    _, version = _survey_versions.get((id(book), survey.id), lambda: (book, _published_version(database, survey.id)))
+    if version is None:
+        raise NotFound("there is no survey to answer")
+    return survey, version
+
+
+# The version a published book's survey was stored as, read once per book and survey rather than on every answer
+# (`bench/requests.py`); the entry keeps its book, so that book's id is not reused while it lives.
+_survey_versions: LRU[tuple[int, str], tuple[Book, int | None]] = LRU(1024)
+
+
+def _published_version(database: Database, survey_id: str) -> int | None:
+    version = current_version(database, "survey", survey_id)
+    return version.version if version else None
 
 
 def address_key(secret: bytes, address: str) -> str:
