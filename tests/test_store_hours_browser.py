@@ -56,15 +56,26 @@ def words(text: str) -> str:
     return " ".join(text.split())
 
 
+# Each row's header and data cells' text, read in one call (a call per cell made a week cost some 30 round trips).
+CELLS = "rows => rows.map(row => [[...row.querySelectorAll('th')].map(c => c.innerText), [...row.querySelectorAll('td')].map(c => c.innerText)])"
+
+
+def table(rows) -> list[tuple[str, str]]:
+    """(day, hours) of each row: the text of its one header cell and of its one data cell."""
+    read = rows.evaluate_all(CELLS)
+    assert all(len(th) == 1 and len(td) == 1 for th, td in read), f"a row is one header and one cell: {read}"
+    return [(words(th[0]), words(td[0])) for th, td in read]
+
+
 def open_store(page, site: str, path: str, instant: str) -> dict:
     """The store page at `instant` (UTC): its state line and its week as rows of (day, hours), today's marked."""
     page.clock.set_fixed_time(instant)
     page.goto(f"{site}{path}")
-    rows = page.locator("[data-this-week] tr")
+    state = page.locator("[data-open-now]").inner_text()
     return {
-        "state": page.locator("[data-open-now]").inner_text(),
-        "week": [(words(row.locator("th").inner_text()), words(row.locator("td").inner_text())) for row in rows.all()],
-        "today": [words(row.locator("th").inner_text()) for row in page.locator('[data-this-week] tr[aria-current="date"]').all()],
+        "state": state,
+        "week": table(page.locator("[data-this-week] tr")),
+        "today": [day for day, _ in table(page.locator('[data-this-week] tr[aria-current="date"]'))],
     }
 
 
@@ -210,7 +221,7 @@ def test_without_javascript_the_regular_week_and_the_changes_read_correctly(site
     page = context.new_page()
     page.goto(f"{site}/bs/stores/sarajevo-ferhadija/")
     rows = page.locator("[data-regular-week] tr")
-    assert [(words(r.locator("th").inner_text()), words(r.locator("td").inner_text())) for r in rows.all()] == [
+    assert table(rows) == [
         ("Ponedjeljak", "08:00 – 20:00"), ("Utorak", "08:00 – 20:00"), ("Srijeda", "08:00 – 20:00"), ("Četvrtak", "08:00 – 20:00"),
         ("Petak", "08:00 – 20:00"), ("Subota", "09:00 – 18:00"), ("Nedjelja", "Zatvoreno"),
     ]
