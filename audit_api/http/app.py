@@ -14,7 +14,7 @@ import signal
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from litestar import Litestar, Request, Router
+from litestar import Litestar, Request
 from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.middleware import DefineMiddleware
@@ -42,6 +42,7 @@ from .evidence import MULTIPART_OVERHEAD, EvidenceController
 from .exports import ExportsController
 from .feedback_api import ComplaintsController, MetricsController, ResponsesController
 from .health import healthz
+from .layer import Layer
 from .limits import Allowances, RateLimit, RateLimitMiddleware
 from .openapi import TAGS, StructSchemas
 from .pages import FeedbackPages
@@ -106,12 +107,12 @@ def create_app(
     signed_in_context = {"context": Provide(provide_signed_in, sync_to_thread=False)}
 
     public_limit = RateLimitMiddleware(RateLimit(settings.public_rate_limit, period=60.0, allowances=allowances, name="public"))
-    public = Router(
+    public = Layer(
         path="/", route_handlers=[PublicController, DevicesController, FeedbackPages, *survey_routes(provide_context), AuditorApp],
         middleware=[public_limit],
     )
     token_auth = DefineMiddleware(TokenAuthMiddleware, database=database, token_days=settings.token_days)
-    signed_in = Router(
+    signed_in = Layer(
         path="/",
         route_handlers=[
             AccountsController,
@@ -131,7 +132,7 @@ def create_app(
         dependencies=signed_in_context,
         security=[{"device_token": []}],
     )
-    uploads = Router(
+    uploads = Layer(
         path="/",
         route_handlers=[EvidenceController, ActionPhotosController],
         middleware=[token_auth],

@@ -20,7 +20,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path, PurePath
 from typing import Any
 
-from litestar import Request, Router, get, head
+from litestar import Request, get, head
 from litestar.config.compression import CompressionConfig
 from litestar.enums import MediaType
 from litestar.exceptions import NotFoundException
@@ -33,6 +33,7 @@ from litestar.static_files import StaticFiles
 
 from ..book import negotiate
 from .book_cache import BookCache
+from .layer import Layer
 from .security import SITE_ROUTE_OPT, SitePolicy
 
 # Text compresses; images and archives are compressed already.
@@ -43,7 +44,7 @@ _NOT_THE_SITE = ("api/", "schema", "healthz")  # where a stray path is the API's
 BeforeRequest = Callable[[Request[Any, Any, Any]], Awaitable[Any]]
 
 
-def site_router(site_dir: Path, books: BookCache, *, before_request: BeforeRequest | None = None) -> Router:
+def site_router(site_dir: Path, books: BookCache, *, before_request: BeforeRequest | None = None) -> Layer:
     """The router that serves `site_dir` at `/`, tagged as the site for the security headers."""
     file_system = BaseLocalFileSystem()
     files = StaticFiles(is_html_mode=True, directories=[site_dir], file_system=file_system)
@@ -74,7 +75,7 @@ def site_router(site_dir: Path, books: BookCache, *, before_request: BeforeReque
     async def site_file_head(request: Request[Any, Any, Any], file_path: FromPath[PurePath]) -> ASGIFileResponse:
         return await serve(request, file_path.as_posix(), True)
 
-    return Router(
+    return Layer(
         path="/",
         route_handlers=[index, site_file, site_file_head],
         before_request=before_request,
