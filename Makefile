@@ -43,7 +43,7 @@ test: install catalogs
 	$(BIN)/mypy
 	$(BIN)/pytest -n auto
 
-## bench: the server under load from a second process, the site build for 250 and 1000 stores, the metrics over a million answers, the privacy purge while answers come in, the CSV export of 100,000 audits, every report and list over a two-year chain (issue 13), `audit load` of 500 to 2,000 stores and its unchanged reload (issue 14)
+## bench: the server under load from a second process (and `audit serve` with 1 and 2 workers), the site build for 250 and 1000 stores, the metrics over a million answers, the privacy purge while answers come in, the CSV export of 100,000 audits, every report and list over a two-year chain (issue 13), `audit load` of 500 to 2,000 stores and its unchanged reload (issue 14)
 bench: install
 	$(BIN)/python -m bench
 	$(BIN)/python -m bench.site
