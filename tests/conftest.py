@@ -7,15 +7,17 @@ it needs, in its own temp folder, so no test sees another's writes.
 
 from __future__ import annotations
 
+import asyncio
 import copy
 import datetime as dt
 import fcntl
 import os
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Coroutine, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import pytest
 from litestar.testing import TestClient
@@ -46,6 +48,13 @@ def book_dir(tmp_path: Path) -> Path:
     target = tmp_path / "checklists"
     shutil.copytree(DEMO_BOOK, target)
     return target
+
+
+def run_async(coroutine: Coroutine[Any, Any, T]) -> T:
+    """`asyncio.run` on a thread of its own: a test process that has used the browser (Playwright's sync API) keeps
+    an event loop marked running on its main thread, where `asyncio.run` refuses to start."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 def make_client(database: Database, clock_at: dt.datetime = NOON_TUESDAY, **settings: object) -> TestClient:

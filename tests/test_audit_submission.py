@@ -15,7 +15,7 @@ from audit_api.http import create_app
 from audit_api.store import Database, publish
 
 from .audit_helpers import assign, audit_body, perfect_answers
-from .conftest import NOON_TUESDAY, Actor, make_client
+from .conftest import NOON_TUESDAY, Actor, make_client, run_async
 
 
 def count(database: Database, table: str) -> int:
@@ -72,7 +72,7 @@ def test_twenty_concurrent_identical_puts_store_exactly_one(loaded: Database, ac
         async with AsyncTestClient(app) as client:
             return await asyncio.gather(*(client.put(f"/api/v1/audits/{audit_id}", json=body, headers=a.headers) for _ in range(20)))
 
-    responses = asyncio.run(storm())
+    responses = run_async(storm())
     statuses = sorted(r.status_code for r in responses)
     assert statuses == [200] * 19 + [201]
     assert len({r.content for r in responses}) == 1, "every retry gets the same answer"

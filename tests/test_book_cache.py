@@ -15,6 +15,8 @@ from audit_api.http import book_cache
 from audit_api.http.book_cache import BookCache
 from audit_api.store import Database, publish
 
+from .conftest import run_async
+
 DECODE_SECONDS = 0.3
 
 
@@ -57,7 +59,7 @@ def test_get_returns_at_once_and_decodes_on_a_worker_thread(loaded: Database, bo
             await asyncio.sleep(0.01)
         return threading.get_ident(), took, books.get()
 
-    loop_thread, took, new = asyncio.run(serve())
+    loop_thread, took, new = run_async(serve())
     assert took < DECODE_SECONDS / 2, f"get() waited {took:.3f} s"
     assert "kazan-baumana" not in store_ids(new)
     assert decoded_on and loop_thread not in decoded_on
