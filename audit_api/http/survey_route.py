@@ -96,7 +96,7 @@ def _headers(scope: Scope) -> dict[str, str]:
     wanted: dict[str, str] = {}
     for name, value in scope["headers"]:
         key = name.decode("latin-1")
-        if key in ("accept-language", "cookie", "content-length") and key not in wanted:
+        if key in ("accept-language", "cookie") and key not in wanted:
             wanted[key] = value.decode("latin-1")
     return wanted
 
