@@ -25,16 +25,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ..errors import BookInvalid, Problem
+from ..progress import Step, Total, no_step
 from . import rules
 from .decode import decode, problem
 from .models import Book, Chain, Checklist, Faq, Store, Survey
 from .source import Source, SourceError, format_path, read_source
-
-if TYPE_CHECKING:  # at run time the book never imports `progress`: it brings Rich, which the server needs not
-    from ..progress import Step, Total
 
 SINGLE_FILES: dict[str, type] = {"chain.yaml": Chain, "faq.yaml": Faq}
 FOLDERS: dict[str, type] = {"stores": Store, "standards": Checklist, "surveys": Survey}
@@ -60,10 +58,6 @@ class LoadResult:
         return [p for p in self.problems if p.severity == "warning"]
 
 
-def _unwatched(n: int) -> None:
-    """No one watches the progress (`progress.no_step`'s twin)."""
-
-
 def load_book(folder: Path | str) -> Book:
     """The validated book; raises BookInvalid with every error found."""
     result = check_book(folder)
@@ -72,7 +66,7 @@ def load_book(folder: Path | str) -> Book:
     return result.book
 
 
-def check_book(folder: Path | str, *, step: Step = _unwatched, total: Total = _unwatched) -> LoadResult:
+def check_book(folder: Path | str, *, step: Step = no_step, total: Total = no_step) -> LoadResult:
     """Read and validate every file of the book; never raises for bad content.
 
     Files are named in messages the way `folder` is written: pass the text a person typed
