@@ -20,11 +20,13 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import pytest
+from litestar import Litestar
 from litestar.testing import TestClient
 
 from audit_api.book import load_book
 from audit_api.config import Settings
-from audit_api.http import create_app
+from audit_api.http import create_app, rewire
+from audit_api.http.wiring import shape
 from audit_api.services import accounts
 from audit_api.store import Database, migrate, publish
 from audit_api.store.accounts import User
@@ -57,9 +59,29 @@ def run_async(coroutine: Coroutine[Any, Any, T]) -> T:
         return pool.submit(asyncio.run, coroutine).result()
 
 
+class _Client(TestClient):
+    """A client whose app goes back to `_idle` when the `with` block ends, for the next test to rewire."""
+
+    def __exit__(self, *exc: object) -> None:
+        try:
+            super().__exit__(*exc)
+        finally:
+            _idle.setdefault(self.app.state.shape, []).append(self.app)
+
+
+_idle: dict[tuple[object, ...], list[Litestar]] = {}  # this test process's apps not in use, by the shape of their routes
+
+
 def make_client(database: Database, clock_at: dt.datetime = NOON_TUESDAY, **settings: object) -> TestClient:
-    app = create_app(Settings(db_path=database.path, **settings), database=database, clock=lambda: clock_at)
-    return TestClient(app)
+    """The real app over `database`, its clock stopped at `clock_at`. Building an app's routes is most of an API test's
+    time, so an app a finished test left is rewired to this database (the routes the same, everything else new)."""
+    config, clock = Settings(db_path=database.path, **settings), lambda: clock_at
+    if idle := _idle.get(shape(config)):
+        app = idle.pop()
+        rewire(app, config, database=database, clock=clock)
+    else:
+        app = create_app(config, database=database, clock=clock)
+    return _Client(app)
 
 
 # --- signed-in actors -------------------------------------------------------------------------

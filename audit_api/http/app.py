@@ -24,26 +24,21 @@ from litestar.response import Redirect
 from litestar.types import ControllerRouterHandler
 
 from .. import __version__
-from ..book import negotiate
+from ..book import Book, negotiate
 from ..config import Settings
-from ..domain.links import LinkIndex
-from ..errors import SchemaNotCurrent
-from ..store import Database, pending
-from ..store.blobs import BlobStore
-from ..store.secret import instance_secret
+from ..store import Database
 from .accounts import AccountsController, DevicesController
 from .actions import ActionPhotosController, ActionsController
 from .auditor_app import AuditorApp
 from .audits import AuditsController
 from .auth import TokenAuthMiddleware
-from .book_cache import BookCache
 from .context import Context, SignedIn
 from .evidence import MULTIPART_OVERHEAD, EvidenceController
 from .exports import ExportsController
 from .feedback_api import ComplaintsController, MetricsController, ResponsesController
 from .health import healthz
 from .layer import Layer
-from .limits import Allowances, RateLimit, RateLimitMiddleware
+from .limits import RateLimitMiddleware
 from .openapi import TAGS, StructSchemas
 from .pages import FeedbackPages
 from .problems import EXCEPTION_HANDLERS
@@ -55,24 +50,36 @@ from .security import SecurityHeaders
 from .site_files import site_router
 from .survey_route import survey_routes
 from .visits import ChecklistsController, PlanningController, VisitsController
+from .wiring import Plug, Wiring, shape
 
 
 def _utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-def to_the_readers_language(books: BookCache) -> Callable[[Request[Any, Any, Any]], Awaitable[Redirect | None]]:
+def to_the_readers_language(book: Callable[[], Book]) -> Callable[[Request[Any, Any, Any]], Awaitable[Redirect | None]]:
     """`/` sends a reader to the site in their language: the best Accept-Language match among the
     chain's languages, else the chain's default. Every other file is served as it is."""
 
     async def redirect(request: Request[Any, Any, Any]) -> Redirect | None:
         if request.url.path != "/":
             return None
-        chain = books.get().chain
+        chain = book().chain
         lang = negotiate(chain.languages, chain.default_language, accept=request.headers.get("accept-language"))
         return Redirect(f"/{lang}/", status_code=302, headers={"Vary": "Accept-Language", "Cache-Control": "no-store"})
 
     return redirect
+
+
+def rewire(app: Litestar, settings: Settings, *, database: Database | None = None, clock: Callable[[], dt.datetime] = _utcnow) -> None:
+    """Serve `app`'s routes from another database, book, clock and limits, as `create_app(settings, ...)` would,
+    without building them again (a third of a second each): for a process that serves one database after another,
+    such as a test run. The app must be idle, and `settings` must give routes of the same shape."""
+    if app.state.shape != shape(settings):
+        raise ValueError("these settings need other routes (site folder or body limits): create_app them")
+    plug: Plug = app.state.plug
+    plug.wiring.close()
+    plug.wiring = Wiring.of(settings, database, clock)
 
 
 def create_app(
@@ -83,35 +90,30 @@ def create_app(
 ) -> Litestar:
     """The app over `settings.db_path` (or an open `database`); the book must be loaded there."""
     settings = settings or Settings.from_env()
-    owned = database is None  # close only what this app opened
-    database = database or Database(settings.db_path)
-    if missing := pending(database):
-        raise SchemaNotCurrent(f"the database {database.path} needs migrating ({', '.join(missing)}): run `audit db migrate`")
-    books = BookCache(database)
-    blobs = BlobStore(settings.evidence_dir)
-    links = LinkIndex(instance_secret(settings.db_path))
-    allowances = Allowances(settings.limits_path)  # shared by every process of one `audit serve`
-    form_limit = RateLimit(settings.form_rate_limit, period=60.0, allowances=allowances, name="form")
+    plug = Plug(Wiring.of(settings, database, clock))
 
     def provide_context() -> Context:
+        w = plug.wiring
         return Context(
-            database=database, book=books.get(), now=clock(), blobs=blobs, settings=settings, links=links, form_limit=form_limit
+            database=w.database, book=w.books.get(), now=w.clock(), blobs=w.blobs, settings=w.settings, links=w.links,
+            form_limit=w.form_limit,
         )
 
     def provide_signed_in(request: Request[Any, Any, Any]) -> SignedIn:
+        w = plug.wiring
         return SignedIn(
-            database=database, book=books.get(), now=clock(), blobs=blobs, settings=settings, links=links, form_limit=form_limit,
-            user=request.user,
+            database=w.database, book=w.books.get(), now=w.clock(), blobs=w.blobs, settings=w.settings, links=w.links,
+            form_limit=w.form_limit, user=request.user,
         )
 
     signed_in_context = {"context": Provide(provide_signed_in, sync_to_thread=False)}
 
-    public_limit = RateLimitMiddleware(RateLimit(settings.public_rate_limit, period=60.0, allowances=allowances, name="public"))
+    public_limit = RateLimitMiddleware(plug.public_limit)
     public = Layer(
         path="/", route_handlers=[PublicController, DevicesController, FeedbackPages, *survey_routes(provide_context), AuditorApp],
         middleware=[public_limit],
     )
-    token_auth = DefineMiddleware(TokenAuthMiddleware, database=database, token_days=settings.token_days)
+    token_auth = DefineMiddleware(TokenAuthMiddleware, plug=plug)
     signed_in = Layer(
         path="/",
         route_handlers=[
@@ -142,7 +144,7 @@ def create_app(
     )
     handlers: list[ControllerRouterHandler] = [healthz, public, signed_in, uploads]
     if settings.site_dir.is_dir():  # the public site, built by `audit site build`
-        handlers.append(site_router(settings.site_dir, books, before_request=to_the_readers_language(books)))
+        handlers.append(site_router(settings.site_dir, plug.book, before_request=to_the_readers_language(plug.book)))
     return Litestar(
         route_handlers=handlers,
         dependencies={"context": Provide(provide_context, sync_to_thread=False)},
@@ -165,8 +167,8 @@ def create_app(
             ),
         ),
         plugins=[StructSchemas()],  # Struct schemas that say what msgspec enforces
-        on_shutdown=[database.close] if owned else [],
-        state=State({"books": books}),
+        on_shutdown=[lambda: plug.wiring.close()],
+        state=State({"plug": plug, "shape": shape(settings)}),
         debug=False,
     )
 

@@ -16,32 +16,32 @@ from litestar.middleware.authentication import AbstractAuthenticationMiddleware,
 from litestar.types import Guard
 
 from ..services.accounts import lookup_token, touch_token
-from ..store import Database
 from ..store.accounts import User
 from .threads import to_thread
+from .wiring import Plug
 
 CHALLENGE = {"WWW-Authenticate": 'Bearer realm="audit"'}  # RFC 9110: every 401 names its scheme
 
 
 class TokenAuthMiddleware(AbstractAuthenticationMiddleware):
-    def __init__(self, app: Any, database: Database, token_days: int, **kwargs: Any):
+    def __init__(self, app: Any, plug: Plug, **kwargs: Any):
         # Every method needs the token, OPTIONS too: Litestar's default lets OPTIONS through (for CORS
         # preflights, which this API does not serve), and the role guards would then find no caller.
         super().__init__(app, exclude_http_methods=(), **kwargs)
-        self.database = database
-        self.token_days = token_days
+        self.plug = plug
 
     async def authenticate_request(self, connection: ASGIConnection[Any, Any, Any, Any]) -> AuthenticationResult:
         scheme, _, token = connection.headers.get("authorization", "").partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             raise NotAuthorizedException("send the device token: Authorization: Bearer <token>", headers=CHALLENGE)
         token = token.strip()
-        found = lookup_token(self.database, token, token_days=self.token_days)  # indexed reads: cheaper here than a thread hop
+        wiring = self.plug.wiring
+        found = lookup_token(wiring.database, token, token_days=wiring.settings.token_days)  # indexed reads: cheaper here than a thread hop
         if found is None:
             raise NotAuthorizedException("this token is unknown, expired or revoked: enrol the device again", headers=CHALLENGE)
         user, stale = found
         if stale:  # at most every few minutes a token: a write, which may wait for the writer, so not on the loop
-            await to_thread(touch_token, self.database, token)
+            await to_thread(touch_token, wiring.database, token)
         return AuthenticationResult(user=user, auth=token)
 
 

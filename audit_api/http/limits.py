@@ -147,15 +147,16 @@ def client_address(scope: Scope) -> str:
 class RateLimitMiddleware(ASGIMiddleware):
     scopes = (ScopeType.HTTP,)
 
-    def __init__(self, limit: RateLimit, key: Callable[[Scope], str] = client_address):
-        self.limit = limit
+    def __init__(self, limit: Callable[[], RateLimit], key: Callable[[Scope], str] = client_address):
+        self.limit = limit  # the app's limit of the moment (see `Plug`)
         self.key = key
 
     async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
-        wait = self.limit.hit(self.key(scope))
+        limit = self.limit()
+        wait = limit.hit(self.key(scope))
         if wait:
             raise TooManyRequestsException(
-                detail=f"at most {self.limit.limit} requests a minute; try again in {math.ceil(wait)} s",
+                detail=f"at most {limit.limit} requests a minute; try again in {math.ceil(wait)} s",
                 headers={"Retry-After": str(math.ceil(wait))},
             )
         await next_app(scope, receive, send)

@@ -73,8 +73,8 @@ def _wants_html(request: Request[Any, Any, Any]) -> bool:
 
 def _html_problem(request: Request[Any, Any, Any], body: ProblemDetails, headers: Any) -> Response[Any]:
     """The problem as a page in the reader's language (`?lang=`, else Accept-Language): what happened and what to do."""
-    books = getattr(request.app.state, "books", None)
-    chain = books.get().chain if books else None
+    plug = getattr(request.app.state, "plug", None)  # none in an app that is not ours (tests of the error shape)
+    chain = plug.book().chain if plug else None
     offered, default = (chain.languages, chain.default_language) if chain else (catalog_languages(), "en")
     lang = negotiate(offered, default, explicit=request.query_params.get("lang"), accept=request.headers.get("accept-language"))
     response = html("error.html", body.status, lang=lang, t=words(lang, chain), chain=chain.name if chain else "", problem=body)

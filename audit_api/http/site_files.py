@@ -31,8 +31,7 @@ from litestar.params import FromPath
 from litestar.response.file import ASGIFileResponse
 from litestar.static_files import StaticFiles
 
-from ..book import negotiate
-from .book_cache import BookCache
+from ..book import Book, negotiate
 from .layer import Layer
 from .security import SITE_ROUTE_OPT, SitePolicy
 
@@ -44,7 +43,7 @@ _NOT_THE_SITE = ("api/", "schema", "healthz")  # where a stray path is the API's
 BeforeRequest = Callable[[Request[Any, Any, Any]], Awaitable[Any]]
 
 
-def site_router(site_dir: Path, books: BookCache, *, before_request: BeforeRequest | None = None) -> Layer:
+def site_router(site_dir: Path, book: Callable[[], Book], *, before_request: BeforeRequest | None = None) -> Layer:
     """The router that serves `site_dir` at `/`, tagged as the site for the security headers."""
     file_system = BaseLocalFileSystem()
     files = StaticFiles(is_html_mode=True, directories=[site_dir], file_system=file_system)
@@ -54,7 +53,7 @@ def site_router(site_dir: Path, books: BookCache, *, before_request: BeforeReque
         try:
             return await files.handle(path=path, is_head_response=is_head)
         except NotFoundException:
-            page = _not_found_page(request, site_dir, books, path)
+            page = _not_found_page(request, site_dir, book, path)
             if page is None:
                 raise
             return ASGIFileResponse(
@@ -85,7 +84,7 @@ def site_router(site_dir: Path, books: BookCache, *, before_request: BeforeReque
     )
 
 
-def _not_found_page(request: Request[Any, Any, Any], site_dir: Path, books: BookCache, path: str) -> Path | None:
+def _not_found_page(request: Request[Any, Any, Any], site_dir: Path, book: Callable[[], Book], path: str) -> Path | None:
     """The site's not-found page for `path`: its language folder's, else the reader's language's; None for an API client."""
     inside = path.strip("/")
     first = inside.split("/", 1)[0]
@@ -93,7 +92,7 @@ def _not_found_page(request: Request[Any, Any, Any], site_dir: Path, books: Book
         return site_dir / first / NOT_FOUND_PAGE
     if inside.startswith(_NOT_THE_SITE) or "text/html" not in request.headers.get("accept", ""):
         return None
-    chain = books.get().chain
+    chain = book().chain
     lang = negotiate(chain.languages, chain.default_language, accept=request.headers.get("accept-language"))
     page = site_dir / lang / NOT_FOUND_PAGE
     return page if page.is_file() else None
