@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import subprocess
 import sys
 import time
@@ -29,6 +30,11 @@ from .test_browser import CHROMIUM, csp_violations, serious_violations, server, 
 
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed (apt-get install chromium)")
 
+# Chromium checks the service worker for an update after a navigation, from the browser itself, and Playwright's
+# offline emulation does not cover service workers (https://github.com/microsoft/playwright/issues/2311): that one
+# request may reach the server "offline". Only it is left out: the app's own register() of a script already
+# registered fetches nothing, and sw.js is not among the files the app keeps.
+SW_UPDATE_CHECK = re.compile(r'"GET /app/sw\.js HTTP/1\.1" (200|304) ')
 FIRST_LOAD_BUDGET = 150_000  # bytes transferred until the app is idle, API answers included
 READ_SESSION = """() => new Promise((resolve, reject) => {
   const opened = indexedDB.open("audit-app");
@@ -165,7 +171,8 @@ def test_it_opens_offline_after_one_load(server: str, loaded: Database, chromium
     assert page.locator("h3").first.inner_text() == pick(BOOK.checklists_by_id["in-store-visit"].stages[0].title, lang, "en")
     assert serious_violations(page) == []
     shot(page, f"app-offline-visit-{lang}")
-    assert log.read_text(encoding="utf-8")[served:].strip() == "", "nothing reached the server while offline"
+    offline = [line for line in log.read_text(encoding="utf-8")[served:].splitlines() if line.strip() and not SW_UPDATE_CHECK.search(line)]
+    assert offline == [], "nothing reached the server while offline"
     assert blocked == []
     context.close()
 

@@ -4,6 +4,7 @@ Screenshots land in build/screenshots/."""
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import shutil
@@ -79,10 +80,17 @@ def csp_violations(page) -> list[str]:
 
 
 def serious_violations(page) -> list[str]:
-    page.evaluate(AXE.read_text())  # not a <script> tag: the page's CSP rightly blocks inline scripts
+    # Injected once a document: the single-page apps (/app/) are checked many times over without loading again.
+    if page.evaluate("typeof axe === 'undefined'"):
+        page.evaluate(_axe_source())  # not a <script> tag: the page's CSP rightly blocks inline scripts
     # Only the violations cross back to Python: the passes and the rules that did not apply are most of the result.
     violations = page.evaluate("async () => (await axe.run(document, {resultTypes: ['violations']})).violations")
     return [f"{v['id']} ({v['impact']}): {v['help']}" for v in violations if v["impact"] in ("serious", "critical")]
+
+
+@functools.cache
+def _axe_source() -> str:
+    return AXE.read_text(encoding="utf-8")
 
 
 def outside_requests(context) -> list[str]:
@@ -183,8 +191,8 @@ def test_public_site_pages(site_server: str, chromium, width: int, height: int, 
         assert page.locator("html").get_attribute("lang") == path.split("/")[1]
         assert serious_violations(page) == [], f"{path} at {width}px"
         shot(page, f"site-{name}-{'phone' if mobile else 'desktop'}")
-    page.goto(site_server + "/bs/stores/sarajevo-alta/")
-    assert re.match(r"Sada (otvoreno, do \d\d:\d\d|zatvoreno · otvara se .*u \d\d:\d\d)$", page.locator("[data-open-now]").inner_text())
+        if name == "store":  # read on the page as loaded, not on a second load of it
+            assert re.match(r"Sada (otvoreno, do \d\d:\d\d|zatvoreno · otvara se .*u \d\d:\d\d)$", page.locator("[data-open-now]").inner_text())
     page.goto(site_server + "/en/stores/")
     page.locator("[data-store-search]").fill("mostar")
     assert page.locator("[data-store]:visible").count() == 1
