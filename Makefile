@@ -37,11 +37,11 @@ run: install catalogs
 	$(BIN)/audit site build
 	$(BIN)/audit serve
 
-## test: lint, type-check (mypy, strict), then the whole test suite on every core (pytest-xdist)
+## test: lint, type-check (mypy, strict), then the whole test suite on every core (pytest-xdist; the tests of one xdist_group share a process, and so their costly module fixtures)
 test: install catalogs
 	$(BIN)/ruff check .
 	$(BIN)/mypy
-	$(BIN)/pytest -n auto
+	$(BIN)/pytest -n auto --dist loadgroup
 
 ## bench: the server under load from a second process (and `audit serve` with 1 and 2 workers), the site build for 250 and 1000 stores, the metrics over a million answers, the privacy purge while answers come in, the CSV export of 100,000 audits, every report and list over a two-year chain (issue 13), `audit load` of 500 to 2,000 stores and its unchanged reload (issue 14)
 bench: install

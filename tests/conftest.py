@@ -39,6 +39,11 @@ DEMO_BOOK = ROOT / "checklists"
 NOON_TUESDAY = dt.datetime(2026, 11, 24, 11, 0, tzinfo=dt.UTC)
 STORE_X, STORE_Y = "sarajevo-ferhadija", "moskva-arbat"
 T = TypeVar("T")
+# The browser of the browser tests: Debian's Chromium as its headless shell (package chromium-headless-shell: the same
+# engine without the browser's windows, as Playwright itself runs Chromium headless; 40 % less CPU a page than the full
+# browser, measured), else the full browser.
+HEADLESS_SHELL = shutil.which("chromium-headless-shell")
+CHROMIUM = HEADLESS_SHELL or shutil.which("chromium") or shutil.which("chromium-browser")
 # The servers tests start (`audit serve` as a process) run one process each, as they did before workers: a second
 # would cost a second start on every one. tests/test_serve_workers.py asks for two.
 os.environ.setdefault("AUDIT_WORKERS", "1")
@@ -228,19 +233,22 @@ def client(loaded: Database) -> Iterator[TestClient]:
 
 @pytest.fixture(scope="session")
 def demo_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo book's public site, built once per run (six languages take seconds): read it, do not change it.
-
-    xdist's workers share one build, in the run's temp folder: the first that needs it builds it while the others wait.
-    """
+    """The demo book's public site, built once per run (six languages take seconds): read it, do not change it."""
     from audit_api.site.build import build_site
 
+    return once_per_run(tmp_path_factory, "demo-site", lambda out: build_site(load_book(DEMO_BOOK), ROOT, out, now=NOON_TUESDAY, book_dir=DEMO_BOOK))
+
+
+def once_per_run(tmp_path_factory: pytest.TempPathFactory, name: str, build: Callable[[Path], object]) -> Path:
+    """The folder `build(folder)` fills, made once for the whole run (a site build takes seconds): read it, do not
+    change it. xdist's workers share it, in the run's temp folder: the first that needs it builds it, the others wait."""
     run = tmp_path_factory.getbasetemp()
     run = run.parent if os.environ.get("PYTEST_XDIST_WORKER") else run  # each worker's folder sits in the run's
-    out, built = run / "demo-site" / "site", run / "demo-site" / "built"
-    with (run / "demo-site.lock").open("w") as lock:
+    out, built = run / name / "out", run / name / "built"
+    with (run / f"{name}.lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # released as the file closes
         if not built.exists():
-            build_site(load_book(DEMO_BOOK), ROOT, out, now=NOON_TUESDAY, book_dir=DEMO_BOOK)
+            build(out)
             built.touch()
     return out
 
@@ -250,20 +258,22 @@ def chromium() -> Iterator:
     """One browser per test process; each test opens its own context (its own cookies, storage, clock)."""
     from playwright.sync_api import sync_playwright
 
-    executable = shutil.which("chromium") or shutil.which("chromium-browser")
     args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
             "--disable-component-update", "--disable-sync"]
     with sync_playwright() as playwright:
-        # Debian's chromium is the full browser: each new page is a window whose omnibox preloads its WebUI popups in a
-        # renderer of their own (chrome://omnibox-popup.top-chrome/), a CPU-second each on a busy machine, for a menu
-        # nobody opens. Chromium keeps only the last --disable-features, so Playwright's own list (read from a probe
-        # browser: it changes between releases) goes in with them. Measured (bench/browser_flags.py, interleaved): a new
-        # page, two loads, axe-core and screenshots take 20 % less time and 37 % less of the browser's CPU.
-        probe = playwright.chromium.launch(executable_path=executable, args=[*args, "--enable-automation"])
-        line = probe.new_browser_cdp_session().send("Browser.getBrowserCommandLine")["arguments"]
-        probe.close()
-        own = [arg.removeprefix("--disable-features=") for arg in line if arg.startswith("--disable-features=")][-1:]
-        disabled = ",".join([*own, "WebUIOmniboxPopup", "WebUIOmniboxAimPopup"])
-        browser = playwright.chromium.launch(executable_path=executable, args=[*args, f"--disable-features={disabled}"])
+        if CHROMIUM == HEADLESS_SHELL:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=args)
+        else:
+            # The full browser: each new page is a window whose omnibox preloads its WebUI popups in a renderer of their
+            # own (chrome://omnibox-popup.top-chrome/), a CPU-second each on a busy machine, for a menu nobody opens.
+            # Chromium keeps only the last --disable-features, so Playwright's own list (read from a probe browser: it
+            # changes between releases) goes in with them. Measured (bench/browser_flags.py, interleaved): a new page, two
+            # loads, axe-core and screenshots take 20 % less time and 37 % less of the browser's CPU.
+            probe = playwright.chromium.launch(executable_path=CHROMIUM, args=[*args, "--enable-automation"])
+            line = probe.new_browser_cdp_session().send("Browser.getBrowserCommandLine")["arguments"]
+            probe.close()
+            own = [arg.removeprefix("--disable-features=") for arg in line if arg.startswith("--disable-features=")][-1:]
+            disabled = ",".join([*own, "WebUIOmniboxPopup", "WebUIOmniboxAimPopup"])
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=[*args, f"--disable-features={disabled}"])
         yield browser
         browser.close()

@@ -38,6 +38,8 @@ from .audit_helpers import BOOK, audit_body
 from .conftest import NOON_TUESDAY, STORE_X, Actor, Snapshots, make_client
 from .test_authorization import MATRIX
 
+# The module's fixtures (the document, the generated client) are made once for the run, in one test process.
+pytestmark = pytest.mark.xdist_group("api-contract")
 PACKAGE = "audit_api_client"  # the generated client's package
 CLIENT_CONFIG = {
     "post_hooks": [],  # formatting the generated code (ruff) takes time and changes nothing it does

@@ -26,9 +26,9 @@ from audit_api.words import words
 
 from .audit_helpers import BOOK, assign, submitted
 from .conftest import STORE_X, STORE_Y, make_actor
-from .test_browser import CHROMIUM, csp_violations, serious_violations, server, shot  # noqa: F401 (fixtures)
+from .test_browser import NEEDS_BROWSER, csp_violations, serious_violations, server, shot  # noqa: F401 (fixtures)
 
-pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed (apt-get install chromium)")
+pytestmark = NEEDS_BROWSER
 
 # Chromium checks the service worker for an update after a navigation, from the browser itself, and Playwright's
 # offline emulation does not cover service workers (https://github.com/microsoft/playwright/issues/2311): that one

@@ -47,9 +47,9 @@ from audit_api.store.accounts import User
 from .audit_helpers import BOOK, assign, audit_body, perfect_answers
 from .conftest import STORE_X, STORE_Y, make_actor
 from .test_auditor_app_browser import phone, ready, t
-from .test_browser import CHROMIUM, csp_violations, serious_violations, shot
+from .test_browser import NEEDS_BROWSER, csp_violations, serious_violations, shot
 
-pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed (apt-get install chromium)")
+pytestmark = NEEDS_BROWSER
 
 IN_STORE = BOOK.checklists_by_id["in-store-visit"]
 PHOTO_ITEM = "entrance-clean"  # a yes/no item that wants a photo when it is not met

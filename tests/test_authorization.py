@@ -36,6 +36,8 @@ from .audit_helpers import BOOK, assign, audit_body, submitted
 from .conftest import NOON_TUESDAY, STORE_X, Actor, Snapshots, make_client, snapshot
 from .test_actions import approved, image
 
+# The world of the matrix is built once for the run, in one test process.
+pytestmark = pytest.mark.xdist_group("authorization")
 ACTORS = ["anonymous", "auditor_a", "auditor_b", "manager_x", "manager_y", "admin"]
 
 

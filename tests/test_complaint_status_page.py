@@ -21,7 +21,7 @@ from audit_api.store.migrations import migrations
 
 from .audit_helpers import BOOK
 from .conftest import NOON_TUESDAY, STORE_X, STORE_Y, Actor, Snapshots, make_client
-from .test_browser import CHROMIUM, csp_violations, serious_violations, shot
+from .test_browser import NEEDS_BROWSER, csp_violations, serious_violations, shot
 
 MOSCOW_AFTER_MIDNIGHT = dt.datetime(2026, 11, 24, 23, 30, tzinfo=dt.UTC)  # 02:30 on Wednesday 25 November in Moscow
 REPLY = "We are sorry: the till charged you twice.\nWe have refunded 29.90 KM to your card; it shows within 3 days."
@@ -420,7 +420,7 @@ def _browser_checks(page: Any, name: str) -> None:
     shot(page, name)
 
 
-@pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed (apt-get install chromium)")
+@NEEDS_BROWSER
 def test_the_status_page_on_a_phone_and_a_desktop(shared_server: str, snapshots: Snapshots, chromium: Any) -> None:
     yesterday = (dt.datetime.now(dt.UTC) - dt.timedelta(days=1)).date().isoformat()
     my = snapshots.people["manager_y"].headers

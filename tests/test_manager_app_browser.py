@@ -32,9 +32,9 @@ from .audit_helpers import BOOK, VISIT_START, assign, audit_body, perfect_answer
 from .conftest import STORE_X, make_actor, make_client
 from .test_auditor_app_browser import enrolment_link, ready, t
 from .test_auditor_app_fill_browser import until
-from .test_browser import CHROMIUM, csp_violations, serious_violations, server, shot  # noqa: F401 (fixtures)
+from .test_browser import NEEDS_BROWSER, csp_violations, serious_violations, server, shot  # noqa: F401 (fixtures)
 
-pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed (apt-get install chromium)")
+pytestmark = NEEDS_BROWSER
 
 PHOTO_ITEM = "entrance-clean"  # a yes/no item that wants a photo when it is not met
 REPLY = "We are sorry. We refunded the second charge to your card."

@@ -29,11 +29,11 @@ from audit_api.store.accounts import User
 from .audit_helpers import BOOK, VISIT_START, assign, perfect_answers
 from .conftest import STORE_X, STORE_Y, make_actor
 from .test_auditor_app_browser import enrolment_link, t
-from .test_browser import CHROMIUM, csp_violations, server  # noqa: F401 (fixtures)
+from .test_browser import NEEDS_BROWSER, csp_violations, server  # noqa: F401 (fixtures)
 from .test_dashboard import answer, complain
 from .test_manager_app_browser import SCREENS, check, heading
 
-pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed (apt-get install chromium)")
+pytestmark = NEEDS_BROWSER
 
 FIRST, LAST = dt.date(2026, 11, 1), dt.date(2026, 11, 30)  # a period of the reader's choosing, whatever today is
 CHECKLIST = BOOK.checklists_by_id["in-store-visit"]

@@ -26,10 +26,10 @@ from .conftest import NOON_TUESDAY, STORE_X, make_actor
 from .test_actions import CRITICAL, approved
 from .test_auditor_app_browser import enrolment_link, ready, t
 from .test_auditor_app_fill_browser import until
-from .test_browser import CHROMIUM, csp_violations, server  # noqa: F401 (fixtures)
+from .test_browser import NEEDS_BROWSER, csp_violations, server  # noqa: F401 (fixtures)
 from .test_manager_app_browser import check, heading, jpeg
 
-pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed (apt-get install chromium)")
+pytestmark = NEEDS_BROWSER
 
 SCREENS = [  # (viewport, the admin's language)
     pytest.param({"width": 1280, "height": 800}, "en", id="wide-en"),

@@ -30,7 +30,7 @@ from audit_api.store.secret import instance_secret
 from audit_api.words import LOCALE
 
 from .audit_helpers import assign, audit_body, perfect_answers
-from .conftest import DEMO_BOOK, NOON_TUESDAY, ROOT, Actor, make_client
+from .conftest import DEMO_BOOK, NOON_TUESDAY, ROOT, Actor, make_client, once_per_run
 from .test_survey_pages import GOOD, answer
 
 LANGUAGES = ["sw", "es", "bg"]
@@ -195,13 +195,13 @@ def test_no_english_on_a_poster(book_dir: Path, tmp_path: Path, lang: str) -> No
 # --- the public site ------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("speaking")
-    shutil.copytree(DEMO_BOOK, folder / "checklists")
-    out = folder / "site"
-    build_site(speaking(folder / "checklists"), ROOT, out, now=NOON_TUESDAY)
-    return out
+    def build(out: Path) -> None:
+        shutil.copytree(DEMO_BOOK, out.parent / "checklists")
+        build_site(speaking(out.parent / "checklists"), ROOT, out, now=NOON_TUESDAY)
+
+    return once_per_run(tmp_path_factory, "speaking-site", build)
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)

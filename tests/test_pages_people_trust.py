@@ -20,7 +20,9 @@ from audit_api.store import Database
 from audit_api.store.secret import instance_secret
 
 from .conftest import Snapshots
-from .test_browser import csp_violations, serious_violations, shot
+from .test_browser import NEEDS_BROWSER, csp_violations, serious_violations, shot
+
+pytestmark = NEEDS_BROWSER
 
 PAGES = {  # lang -> (store, a holiday of that store in the book, a moment on that day in UTC)
     "sw": ("dar-es-salaam-kariakoo", "2026-12-09", "2026-12-09T08:00:00Z"),  # Uhuru Day: 11:00 in Dar es Salaam

@@ -24,6 +24,8 @@ from audit_api.store.rollups import rebuild_rollups
 from .audit_helpers import BOOK
 from .conftest import Snapshots, snapshot
 
+# The crowded database is built once for the run, in one test process.
+pytestmark = pytest.mark.xdist_group("crowded")
 STORES = [f"store-{n:04d}" for n in range(1000)]
 MINE = ["store-0007", "store-0500"]
 PER_STORE = 12

@@ -24,12 +24,11 @@ from audit_api.site.build import LOGO, SEARCH_SEPARATOR, SiteBuildFailed, build_
 from audit_api.store import Database
 
 from .conftest import DEMO_BOOK, NOON_TUESDAY, ROOT, make_client
-from .test_browser import CHROMIUM, SCREENSHOTS, csp_violations, outside_requests, serious_violations, shot
+from .test_browser import NEEDS_BROWSER, SCREENSHOTS, csp_violations, outside_requests, serious_violations, shot
 
 BOOK = load_book(DEMO_BOOK)
 WEIGHT_LIMIT = 150_000  # bytes transferred by a store page's first load, everything the browser fetches before it is idle
 STORE_PAGE = "/bs/stores/sarajevo-alta/"
-needs_chromium = pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed (apt-get install chromium)")
 
 
 @pytest.fixture(scope="module")
@@ -237,7 +236,7 @@ def test_the_site_is_served_compressed_and_the_product_pages_are_not(loaded: Dat
 # --- in a real browser ---------------------------------------------------------------------------
 
 
-@needs_chromium
+@NEEDS_BROWSER
 def test_a_store_page_weighs_at_most_150_kb_and_search_loads_on_demand(site_server: str, chromium) -> None:
     context = chromium.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)  # a new context: an empty cache
     outside = outside_requests(context)
@@ -268,7 +267,7 @@ def test_a_store_page_weighs_at_most_150_kb_and_search_loads_on_demand(site_serv
     context.close()
 
 
-@needs_chromium
+@NEEDS_BROWSER
 def test_on_a_slow_network_only_the_stylesheets_hold_the_first_paint(site_server: str, chromium) -> None:
     context = chromium.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
     page = context.new_page()
@@ -286,7 +285,7 @@ def test_on_a_slow_network_only_the_stylesheets_hold_the_first_paint(site_server
     context.close()
 
 
-@needs_chromium
+@NEEDS_BROWSER
 @pytest.mark.parametrize("lang", ["ru", "bs"])
 def test_the_home_page_on_a_phone_and_a_desktop(site_server: str, chromium, lang: str) -> None:
     for width, height, mobile in [(390, 844, True), (1280, 900, False)]:
@@ -306,7 +305,7 @@ def test_the_home_page_on_a_phone_and_a_desktop(site_server: str, chromium, lang
         context.close()
 
 
-@needs_chromium
+@NEEDS_BROWSER
 def test_the_home_store_search_leads_to_the_finder(site_server: str, chromium) -> None:
     context = chromium.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
     page = context.new_page()
@@ -320,7 +319,7 @@ def test_the_home_store_search_leads_to_the_finder(site_server: str, chromium) -
     context.close()
 
 
-@needs_chromium
+@NEEDS_BROWSER
 def test_a_lost_reader_finds_the_way_back_in_their_language(site_server: str, chromium) -> None:
     context = chromium.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, locale="en-US")
     outside = outside_requests(context)
@@ -349,7 +348,7 @@ def _wait_for_result(page, text: str) -> None:
     page.locator(".md-search-result__item", has_text=text).first.wait_for(timeout=15_000)
 
 
-@needs_chromium
+@NEEDS_BROWSER
 def test_search_finds_cyrillic_and_bosnian_words(site_server: str, chromium) -> None:
     desktop = chromium.new_context(viewport={"width": 1280, "height": 900})
     page = desktop.new_page()

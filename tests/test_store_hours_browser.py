@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 from collections.abc import Iterator
+from pathlib import Path
 
 import msgspec
 import pytest
@@ -18,10 +19,10 @@ from audit_api.book.models import WEEKDAYS, HoursException, WeekHours
 from audit_api.site.build import build_site
 from audit_api.store import Database
 
-from .conftest import DEMO_BOOK, ROOT, Snapshots
-from .test_browser import CHROMIUM, _serve, csp_violations, serious_violations, shot
+from .conftest import DEMO_BOOK, ROOT, Snapshots, once_per_run
+from .test_browser import NEEDS_BROWSER, _serve, csp_violations, serious_violations, shot
 
-pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed (apt-get install chromium)")
+pytestmark = NEEDS_BROWSER
 
 # Built on Friday 20 November 2026: the readers below come days and weeks later, as a static site's do.
 BUILT = dt.datetime(2026, 11, 20, 11, 0, tzinfo=dt.UTC)
@@ -177,7 +178,17 @@ def test_a_closed_weekday_further_on_is_named(site: str, reader) -> None:
 def rare_site(snapshots: Snapshots, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The demo site with two rare books' stores: Ferhadija shut for a week's works, Alta open day and night; in the
     two languages read here (a third of the build)."""
+    site = once_per_run(tmp_path_factory, "rare-hours-site", _build_rare_site)
     folder = tmp_path_factory.mktemp("rare-hours")
+    shutil.copyfile(snapshots.loaded, folder / "audit.db")
+    database = Database(folder / "audit.db")
+    try:
+        yield from _serve(database, folder, {"AUDIT_SITE_DIR": str(site)})
+    finally:
+        database.close()
+
+
+def _build_rare_site(out: Path) -> None:
     book = load_book(DEMO_BOOK)
     chain = msgspec.structs.replace(book.chain, languages=["en", "bs"])
     works = [HoursException(date=dt.date(2026, 11, 23) + dt.timedelta(days=n), closed=True, note={"en": "Works", "bs": "Radovi"}) for n in range(6)]
@@ -187,13 +198,7 @@ def rare_site(snapshots: Snapshots, tmp_path_factory: pytest.TempPathFactory) ->
         else msgspec.structs.replace(s, hours=always, exceptions=[]) if s.id == "sarajevo-alta" else s
         for s in book.stores
     ]
-    build_site(msgspec.structs.replace(book, chain=chain, stores=stores), ROOT, folder / "site", now=BUILT)
-    shutil.copyfile(snapshots.loaded, folder / "audit.db")
-    database = Database(folder / "audit.db")
-    try:
-        yield from _serve(database, folder, {"AUDIT_SITE_DIR": str(folder / "site")})
-    finally:
-        database.close()
+    build_site(msgspec.structs.replace(book, chain=chain, stores=stores), ROOT, out, now=BUILT)
 
 
 @pytest.mark.parametrize(

@@ -18,9 +18,9 @@ from audit_api.domain.links import link_token
 from audit_api.store import Database
 from audit_api.store.secret import instance_secret
 
-from .test_browser import CHROMIUM, csp_violations, serious_violations, shot
+from .test_browser import NEEDS_BROWSER, csp_violations, serious_violations, shot
 
-pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed (apt-get install chromium)")
+pytestmark = NEEDS_BROWSER
 
 DEVICES = {"phone": {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True},
            "desktop": {"viewport": {"width": 1280, "height": 900}}}
