@@ -14,6 +14,7 @@ import pytest
 from litestar.testing import TestClient
 
 from audit_api.config import Settings
+from audit_api.errors import SchemaNotCurrent
 from audit_api.http import create_app, rewire
 from audit_api.store import Database
 
@@ -76,3 +77,19 @@ def test_settings_that_need_other_routes_are_refused(loaded: Database, tmp_path:
                   Settings(db_path=loaded.path, evidence_max_bytes=4000)):
         with pytest.raises(ValueError, match="other routes"):
             rewire(app, other, database=loaded)
+
+
+def test_a_database_that_needs_migrating_is_refused_and_the_app_keeps_its_own(snapshots: Snapshots, tmp_path: Path) -> None:
+    (tmp_path / "own").mkdir()
+    shutil.copyfile(snapshots.actors, tmp_path / "own" / "audit.db")
+    app = create_app(Settings(db_path=tmp_path / "own" / "audit.db"), clock=lambda: NOON_TUESDAY)  # opened, so owned, by the app
+    empty = Database(tmp_path / "empty.db")
+    try:
+        with pytest.raises(SchemaNotCurrent, match="audit db migrate"):
+            rewire(app, Settings(db_path=empty.path), database=empty)
+        assert (tmp_path / "own" / "audit.db-wal").exists(), "its own database is still open"
+        with TestClient(app) as client:
+            assert client.get(STORE).status_code == 200
+    finally:
+        empty.close()
+    assert not (tmp_path / "own" / "audit.db-wal").exists(), "and closed when the app shuts down"

@@ -73,13 +73,14 @@ def to_the_readers_language(book: Callable[[], Book]) -> Callable[[Request[Any, 
 
 def rewire(app: Litestar, settings: Settings, *, database: Database | None = None, clock: Callable[[], dt.datetime] = _utcnow) -> None:
     """Serve `app`'s routes from another database, book, clock and limits, as `create_app(settings, ...)` would,
-    without building them again (a third of a second each): for a process that serves one database after another,
-    such as a test run. The app must be idle, and `settings` must give routes of the same shape."""
+    without building them again (~120 ms each): for a process that serves one database after another, such as a
+    test run. The app must be idle, and `settings` must give routes of the same shape. If the new wiring cannot be
+    made (a database that needs migrating), the app keeps the one it had."""
     if app.state.shape != shape(settings):
         raise ValueError("these settings need other routes (site folder or body limits): create_app them")
     plug: Plug = app.state.plug
-    plug.wiring.close()
-    plug.wiring = Wiring.of(settings, database, clock)
+    old, plug.wiring = plug.wiring, Wiring.of(settings, database, clock)
+    old.close()
 
 
 def create_app(
