@@ -372,6 +372,7 @@ def serve(settings: Settings, host: str | None, port: int | None, workers: int |
 
     from .http import create_app
     from .http.limits import Allowances
+    from .http.workers import WorkerFailed, serve_processes
 
     count = workers or settings.workers or os.cpu_count() or 1
     limits = settings.db_path.with_name(f"{settings.db_path.name}.limits")
@@ -400,7 +401,10 @@ def serve(settings: Settings, host: str | None, port: int | None, workers: int |
         AUDIT_SITE_DIR=str(settings.site_dir.resolve()), AUDIT_LIMITS_FILE=str(limits.resolve()),
     )
     click.echo(f"serving from {count} processes", err=True)
-    uvicorn.run("audit_api.http.app:worker_app", factory=True, workers=count, **options)
+    try:
+        serve_processes(count, options)
+    except (WorkerFailed, OSError) as exc:
+        raise click.ClickException(str(exc)) from None
 
 
 if __name__ == "__main__":

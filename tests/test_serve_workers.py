@@ -8,8 +8,13 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
+import subprocess
+import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import httpx
 import msgspec
@@ -19,7 +24,7 @@ from audit_api.book import load_book
 from audit_api.store import Database, publish
 
 from .conftest import DEMO_BOOK, make_actor
-from .server_helpers import serving
+from .server_helpers import free_port, serving
 
 LIMIT = 10  # public requests a minute per client address: one every 6 s after the burst
 
@@ -103,3 +108,49 @@ def _state(pid: int) -> bytes:
         return Path(f"/proc/{pid}/stat").read_bytes().split(b") ")[1][:1]
     except (OSError, IndexError):
         return b"Z"
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="reads the processes from Linux's /proc")
+def test_a_worker_that_dies_is_replaced_and_a_stop_ends_them_all(loaded: Database, tmp_path: Path) -> None:
+    log = tmp_path / "serve.log"
+    port = free_port()
+    with log.open("wb") as out:
+        server = subprocess.Popen([sys.executable, "-m", "audit_api.cli", "serve", "--db", str(loaded.path), "--port", str(port)],
+                                  stdout=out, stderr=subprocess.STDOUT, env={**os.environ, "AUDIT_WORKERS": "2"})
+    try:
+        first = _until(lambda: len(workers := _children(server.pid)) == 2 and workers)
+        _until(lambda: log.read_text().count("Application startup complete") == 2)
+        os.kill(first[0], signal.SIGKILL)
+        replaced = _until(lambda: len(workers := _children(server.pid)) == 2 and first[0] not in workers and workers)
+        assert first[1] in replaced, "the other worker went on"
+        # Every connection is answered: each worker's socket outlives a worker, and its queue waits for the next one.
+        assert all(httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=10).status_code == 200 for _ in range(20))
+    finally:
+        server.send_signal(signal.SIGTERM)
+        assert server.wait(timeout=30) == 0, log.read_text()
+    assert not any(_alive(pid) for pid in replaced), "no worker outlives a stopped server"
+    assert "starting another" in log.read_text()
+
+
+def test_a_port_already_taken_is_said_once_and_at_once(loaded: Database) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = subprocess.run([sys.executable, "-m", "audit_api.cli", "serve", "--db", str(loaded.path), "--port", str(port)],
+                              capture_output=True, text=True, env={**os.environ, "AUDIT_WORKERS": "2"}, timeout=60)
+    assert done.returncode == 1
+    assert "Address already in use" in done.stderr and "Traceback" not in done.stderr, done.stderr
+
+
+def _children(pid: int) -> list[int]:
+    children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    return [int(child) for child in children if b"spawn_main" in Path(f"/proc/{child}/cmdline").read_bytes() and _alive(int(child))]
+
+
+def _until(found: Callable[[], Any], seconds: float = 30) -> Any:
+    deadline = time.monotonic() + seconds
+    while not (result := found()):
+        assert time.monotonic() < deadline, "not within 30 s"
+        time.sleep(0.1)
+    return result
