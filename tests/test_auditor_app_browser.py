@@ -82,6 +82,9 @@ def ready(page) -> None:
 
 def open_visit(page, store_name: str) -> None:
     page.get_by_role("link", name=store_name).first.click()
+    # The app draws on `hashchange`, a task after the click: until then the list still reads "ready". So first the visit's
+    # own screen (its stages), then ready.
+    page.locator("ol.stages").wait_for()
     ready(page)
 
 
