@@ -18,6 +18,7 @@ import uuid
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from audit_api.book import pick
 from audit_api.domain.audits import AuditSubmission
@@ -75,7 +76,8 @@ def choose_period(page, first: dt.date, last: dt.date) -> None:
 
 def figures_drawn(page) -> None:
     """Wait for the figures drawn after the last choice (the old ones were marked)."""
-    page.wait_for_function("() => document.querySelector('.board:not([data-old])') && document.documentElement.dataset.state === 'ready'")
+    # a locator, not wait_for_function: that one evaluates its text with eval(), which the page's CSP forbids
+    expect(page.locator("html[data-state='ready'] .board:not([data-old])").first).to_be_attached()
 
 
 def plain(text: str) -> str:
