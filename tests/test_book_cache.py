@@ -91,3 +91,37 @@ def test_outside_an_event_loop_get_neither_decodes_nor_refreshes(loaded: Databas
     publish_without_a_store(loaded, book_dir)
     assert books.get() is book
     assert decoded_on == []
+
+
+def test_close_waits_for_the_refresh_under_way_and_starts_no_more(loaded: Database, book_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """What crashed a test process (a segfault): the database closed while a refresh, started by a request and
+    awaited by nobody, still read on it. The app's `on_shutdown` and `rewire` close the book cache first."""
+    books = BookCache(loaded, check_every=0.0)
+    decoded_on = record_decodes(monkeypatch, delay=DECODE_SECONDS)
+    finished: list[bool] = []
+    real_load = books._load
+
+    def load() -> book_cache._Published:
+        try:
+            return real_load()
+        finally:
+            finished.append(True)
+
+    monkeypatch.setattr(books, "_load", load)
+    publish_without_a_store(loaded, book_dir)
+
+    async def close_while_refreshing() -> None:
+        books.get()  # starts the refresh, which decodes for DECODE_SECONDS
+        deadline = time.monotonic() + 5
+        while not decoded_on and time.monotonic() < deadline:
+            await asyncio.sleep(0.005)
+        assert decoded_on and not finished, "the refresh is under way"
+        books.close()
+        assert finished == [True], "close() returned before the refresh had finished"
+        publish(loaded, load_book(book_dir))  # a new generation
+        books.get()
+        await asyncio.sleep(0.2)
+
+    run_async(close_while_refreshing())
+    assert len(decoded_on) == 1, "no refresh after close()"
+    assert books.refresh() is False

@@ -5,6 +5,9 @@ reads the database, decodes a book or waits for a lock. At most once a second it
 refresh on a worker thread without waiting for it; the refresh reads the book's generation number
 (one row) and only a changed generation decodes the book, which is then swapped in by one reference
 assignment. A new `audit load` therefore reaches a running server within about a second.
+
+Nobody waits for a refresh, so `close()` does before the database may close: it starts no more and waits for the
+one under way (a connection closed while another thread reads on it crashes the process, not just the read).
 """
 
 from __future__ import annotations
@@ -32,13 +35,14 @@ class BookCache:
         self._check_every = check_every
         self._refresh_lock = threading.Lock()  # one refresh at a time; taken only on worker threads
         self._refreshing = False
+        self._closed = False
         self._checked = time.monotonic()
         self._published = self._load()
 
     def get(self) -> Book:
         """The book in memory, at once. Outside an event loop nothing refreshes by itself: call `refresh()`."""
         now = time.monotonic()
-        if now - self._checked >= self._check_every and not self._refreshing:
+        if now - self._checked >= self._check_every and not self._refreshing and not self._closed:
             self._checked = now
             self._refreshing = True
             try:
@@ -50,10 +54,16 @@ class BookCache:
     def refresh(self) -> bool:
         """Reload the book if a newer one was published; True if it did. Blocks: not for the event loop."""
         with self._refresh_lock:
-            if generation(self._database) == self._published.generation:
+            if self._closed or generation(self._database) == self._published.generation:
                 return False
             self._published = self._load()
             return True
+
+    def close(self) -> None:
+        """Start no more refreshes and wait for the one under way: afterwards nothing here reads the database."""
+        self._closed = True
+        with self._refresh_lock:
+            pass
 
     def _load(self) -> _Published:
         # The generation first: a book published between the two reads is then only loaded once more.

@@ -57,6 +57,8 @@ class Wiring:
         )
 
     def close(self) -> None:
+        """Done with the database: the book's refresh stopped first (whoever owns the database may close it next)."""
+        self.books.close()
         if self.owned:
             self.database.close()
 
