@@ -27,6 +27,7 @@ Two ways to write, both through the one writer:
 from __future__ import annotations
 
 import fcntl
+import functools
 import os
 import queue
 import sqlite3
@@ -108,6 +109,28 @@ def later(db: sqlite_utils.Database, write: Later, item: object) -> None:
         write(db, [item])
     else:
         batch.left.setdefault(write, []).append(item)
+
+
+_ROWS_AT_ONCE = (64, 32, 16, 8, 4, 2, 1)  # few sizes, so that the statement cache keeps every statement `insert_rows` makes
+
+
+def insert_rows(conn: sqlite3.Connection, head: str, rows: Sequence[Sequence[object]], tail: str = "") -> None:
+    """`{head} VALUES (?, ...), (?, ...) {tail}` for every row of `rows` (all of one width), in statements of 64 rows
+    and then the rest by powers of two (at most seven more), where `executemany` steps once a row. Each step lets go of the GIL and waits to have it back, which on a
+    busy server costs more than the step: a group commit of four survey answers made ~90 of them, and its write
+    lock was held while it waited (`bench/requests.py`). `tail` may be an upsert's `ON CONFLICT ... DO UPDATE`."""
+    done = 0
+    for size in _ROWS_AT_ONCE:
+        while len(rows) - done >= size:
+            chunk = rows[done:done + size]
+            conn.execute(_rows_statement(head, tail, len(chunk[0]), size), [value for row in chunk for value in row])
+            done += size
+
+
+@functools.lru_cache(maxsize=256)
+def _rows_statement(head: str, tail: str, width: int, size: int) -> str:
+    one = f"({', '.join('?' * width)})"
+    return f"{head} VALUES {', '.join([one] * size)} {tail}".rstrip()
 
 
 class _WriterLock:

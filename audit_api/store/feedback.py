@@ -17,7 +17,7 @@ import sqlite_utils
 
 from ..domain.complaints import State
 from . import rollups
-from .db import later
+from .db import insert_rows, later
 from .pages import Order, page
 from .scope import Scope, column_in
 from .times import Day, Timestamp
@@ -241,9 +241,10 @@ def insert_dimension_answers(db: sqlite_utils.Database, response_id: int, respon
     if not answers:
         return
     counted = int(response.suspect is None)
-    db.conn.executemany(
+    insert_rows(
+        db.conn,
         "INSERT INTO survey_dimension_answers (response_id, question_id, store_id, touchpoint_id, local_day, dimension, value, "
-        "scale_min, scale_max, counted) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "scale_min, scale_max, counted)",
         [
             (response_id, a.question_id, response.store_id, response.touchpoint_id, response.local_day, a.dimension, a.value,
              a.scale_min, a.scale_max, counted)

@@ -26,6 +26,7 @@ import sqlite_utils
 
 from ..domain.audits import AuditSubmission
 from ..domain.dashboard import AuditTally, audit_tally
+from .db import insert_rows
 from .scope import EVERYTHING, Scope
 from .visits import AuditResult
 
@@ -144,15 +145,14 @@ def _copies(grain_day: str, store_id: str, sub: str) -> Iterator[tuple[str, str,
 
 
 _SURVEY_INDEX = {name: n for n, name in enumerate(SURVEY_COUNTS)}
-_SURVEY_UPSERT = (
-    f"INSERT INTO survey_rollups (grain, touchpoint_id, store_id, day, {', '.join(SURVEY_COUNTS)}) "
-    f"VALUES ({', '.join('?' * (4 + len(SURVEY_COUNTS)))}) "
-    f"ON CONFLICT (grain, store_id, touchpoint_id, day) DO UPDATE SET {', '.join(f'{c} = {c} + excluded.{c}' for c in SURVEY_COUNTS)}"
+_SURVEY_UPSERT = (  # head and tail of `insert_rows`
+    f"INSERT INTO survey_rollups (grain, touchpoint_id, store_id, day, {', '.join(SURVEY_COUNTS)})",
+    f"ON CONFLICT (grain, store_id, touchpoint_id, day) DO UPDATE SET {', '.join(f'{c} = {c} + excluded.{c}' for c in SURVEY_COUNTS)}",
 )
 _DIMENSION_UPSERT = (
-    "INSERT INTO survey_dimension_rollups (grain, touchpoint_id, store_id, day, dimension, scale_min, scale_max, n, total) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (grain, store_id, touchpoint_id, day, dimension, scale_min, scale_max) "
-    "DO UPDATE SET n = n + excluded.n, total = total + excluded.total"
+    "INSERT INTO survey_dimension_rollups (grain, touchpoint_id, store_id, day, dimension, scale_min, scale_max, n, total)",
+    "ON CONFLICT (grain, store_id, touchpoint_id, day, dimension, scale_min, scale_max) "
+    "DO UPDATE SET n = n + excluded.n, total = total + excluded.total",
 )
 
 
@@ -174,9 +174,8 @@ def add_survey_answers(db: sqlite_utils.Database, answers: list[SurveyAnswer]) -
                 total = sums[(*key, *dimension[:3])]
                 total[0] += 1
                 total[1] += dimension[3]
-    db.conn.executemany(_SURVEY_UPSERT, [(*key, *row) for key, row in counts.items()])
-    if sums:
-        db.conn.executemany(_DIMENSION_UPSERT, [(*key, *total) for key, total in sums.items()])
+    insert_rows(db.conn, _SURVEY_UPSERT[0], [(*key, *row) for key, row in counts.items()], _SURVEY_UPSERT[1])
+    insert_rows(db.conn, _DIMENSION_UPSERT[0], [(*key, *total) for key, total in sums.items()], _DIMENSION_UPSERT[1])
     db.conn.executemany("INSERT OR IGNORE INTO rollup_stores (store_id) VALUES (?)", [(s,) for s in sorted({a.store_id for a in answers})])
 
 
@@ -282,10 +281,9 @@ class _AuditSums:
             ("audit_item_rollups", ("grain", "store_id", "day", "checklist_id", "stage_id", "item_id"), ("answered", "failed"), self.items),
         ):
             columns = (*key, *counts)
-            db.conn.executemany(
-                f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))}) "
+            insert_rows(
+                db.conn, f"INSERT INTO {table} ({', '.join(columns)})", [(*k, *v) for k, v in rows.items()],
                 f"ON CONFLICT ({', '.join(key)}) DO UPDATE SET {', '.join(f'{c} = {c} + excluded.{c}' for c in counts)}",
-                [(*k, *v) for k, v in rows.items()],
             )
         db.conn.executemany("INSERT OR IGNORE INTO rollup_stores (store_id) VALUES (?)", [(s,) for s in sorted(self.stores)])
 
