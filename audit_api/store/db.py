@@ -240,37 +240,45 @@ class Database:
 
     def _commit_loop(self) -> None:
         while (first := self._jobs.get()) is not None:
-            batch = [first]
-            while len(batch) < MAX_BATCH:
-                try:
-                    nxt = self._jobs.get_nowait()
-                except queue.Empty:
-                    break
-                if nxt is None:
-                    self._jobs.put(None)  # stop after this batch
-                    break
-                batch.append(nxt)
-            self._commit_batch(batch)
+            # The lock first, then the batch: the jobs that arrive while another process (a worker) writes join this
+            # batch, so that processes taking turns commit larger batches rather than more of them.
+            with self._lock:
+                batch, stop = self._gather(first)
+                outcomes = self._commit_batch(batch)
+            for (_, future), (result, error) in zip(batch, outcomes):
+                if error is None:
+                    future.set_result(result)
+                else:
+                    future.set_exception(error)
+            if stop:
+                break
 
-    def _commit_batch(self, batch: list[tuple[Job[Any], Future[Any]]]) -> None:
-        with self._lock:
-            conn = self._writer.conn
+    def _gather(self, first: tuple[Job[Any], Future[Any]]) -> tuple[list[tuple[Job[Any], Future[Any]]], bool]:
+        """`first` and every job waiting now (at most `MAX_BATCH`); and whether `close()` asked to stop after them."""
+        batch = [first]
+        while len(batch) < MAX_BATCH:
             try:
-                # First every job in a row, no savepoints: two statements less a job, each a round trip that waits for
-                # the GIL while the event loop works. A job that fails (rare: a conflict) sends the batch round again,
-                # each job in its own savepoint, so that it undoes only itself (jobs touch nothing but the database).
-                outcomes = self._run_batch(conn, batch, isolated=False) or self._run_batch(conn, batch, isolated=True)
-            except BaseException as exc:  # noqa: BLE001 - the whole batch failed: nobody is told "done"
-                if conn.in_transaction:
-                    conn.rollback()
-                for _, future in batch:
-                    future.set_exception(exc)
-                return
-        for future, (result, error) in zip((future for _, future in batch), outcomes or ()):
-            if error is None:
-                future.set_result(result)
-            else:
-                future.set_exception(error)
+                nxt = self._jobs.get_nowait()
+            except queue.Empty:
+                break
+            if nxt is None:
+                return batch, True
+            batch.append(nxt)
+        return batch, False
+
+    def _commit_batch(self, batch: list[tuple[Job[Any], Future[Any]]]) -> list[tuple[object, BaseException | None]]:
+        """Each job's (result, error), once the batch is committed; under the writer lock. The futures are resolved
+        by the caller, after letting go of the lock."""
+        conn = self._writer.conn
+        try:
+            # First every job in a row, no savepoints: two statements less a job, each a round trip that waits for
+            # the GIL while the event loop works. A job that fails (rare: a conflict) sends the batch round again,
+            # each job in its own savepoint, so that it undoes only itself (jobs touch nothing but the database).
+            return self._run_batch(conn, batch, isolated=False) or self._run_batch(conn, batch, isolated=True) or []
+        except BaseException as exc:  # noqa: BLE001 - the whole batch failed: nobody is told "done"
+            if conn.in_transaction:
+                conn.rollback()
+            return [(None, exc)] * len(batch)
 
     def _run_batch(
         self, conn: sqlite3.Connection, batch: list[tuple[Job[Any], Future[Any]]], *, isolated: bool
