@@ -58,7 +58,8 @@ REWARD_SLOT = "reward-code-goes-here"
 COMPLAINT_SLOT = "complaint-reference-goes-here"
 # The thank-you page depends on the book, the place, the language, whether there is a reward and which follow-up
 # rule (if any) the answers met: rendered once for each, kept with its book so the book's id is not reused.
-_thanks_pages: LRU[tuple[int, str, str, str, bool, int], tuple[Book, str]] = LRU(4096)
+_thanks_pages: LRU[tuple[int, str, str, str, bool, int], tuple[Book, bytes]] = LRU(4096)
+_TOKEN_SLOT, _REWARD_SLOT, _COMPLAINT_SLOT = TOKEN_SLOT.encode(), REWARD_SLOT.encode(), COMPLAINT_SLOT.encode()
 _HTML = [(b"content-type", b"text/html; charset=utf-8"), (b"cache-control", b"no-store")]
 
 
@@ -82,8 +83,8 @@ class _Page:
 
     __slots__ = ("body", "headers", "status")
 
-    def __init__(self, status: int, page: str, cookie: tuple[bytes, bytes] | None):
-        self.status, self.body = status, page.encode()
+    def __init__(self, status: int, page: str | bytes, cookie: tuple[bytes, bytes] | None):
+        self.status, self.body = status, page if isinstance(page, bytes) else page.encode()
         self.headers = [*_HTML, (b"content-length", str(len(self.body)).encode()), *([cookie] if cookie else [])]
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -131,7 +132,7 @@ def _page(context: Context, scope: Scope, headers: dict[str, str], token: str) -
     page = blank_survey_page(context, store, touchpoint_id, language)
     fresh = form_tokens.issue(context.links.secret, store.id, touchpoint_id, context.now)  # every page load its own
     cookie = None if _cookie(headers) else _set_cookie(context)
-    return _Page(200, page.replace(TOKEN_SLOT, fresh, 1), cookie)
+    return _Page(200, page.replace(_TOKEN_SLOT, fresh.encode(), 1), cookie)
 
 
 async def _submit(context: Context, request: Request[Any, Any, Any], headers: dict[str, str], token: str) -> _Page:
@@ -165,22 +166,22 @@ async def _submit(context: Context, request: Request[Any, Any, Any], headers: di
     )
     page = _thanks(context, store.id, touchpoint_id, language, survey, reward=receipt.reward is not None, follow_up=follow_up)
     if receipt.reward is not None:
-        page = page.replace(REWARD_SLOT, str(escape(receipt.reward)), 1)
-    page = page.replace(COMPLAINT_SLOT, url_quote(forms.complaint_reference(secret, receipt.response_id)), 1)
+        page = page.replace(_REWARD_SLOT, str(escape(receipt.reward)).encode(), 1)
+    page = page.replace(_COMPLAINT_SLOT, url_quote(forms.complaint_reference(secret, receipt.response_id)).encode(), 1)
     return _Page(200, page, None if cookie else _set_cookie(context))
 
 
-def _thanks(context: Context, store_id: str, touchpoint_id: str, language: str, survey: Survey, *, reward: bool, follow_up: int) -> str:
-    """The thank-you page with slots for the reward code and the complaint link (a bot's gets neither)."""
+def _thanks(context: Context, store_id: str, touchpoint_id: str, language: str, survey: Survey, *, reward: bool, follow_up: int) -> bytes:
+    """The thank-you page, encoded, with slots for the reward code and the complaint link (a bot's gets neither)."""
     book = context.book
 
-    def make() -> tuple[Book, str]:
+    def make() -> tuple[Book, bytes]:
         default = book.chain.default_language
         rule = survey.follow_up[follow_up] if follow_up >= 0 else None
         return book, render(
             "thanks.html", lang=language, t=words(language, book.chain), chain=book.chain.name, thanks=pick(survey.thanks, language, default),
             store_id=store_id, reward=REWARD_SLOT if reward else None, incentive=incentive_text(survey, language, default),
             follow_up=pick(rule.text, language, default) if rule else None, complaint_from=COMPLAINT_SLOT,
-        )
+        ).encode()
 
     return _thanks_pages.get((id(book), store_id, touchpoint_id, language, reward, follow_up), make)[1]
