@@ -6,7 +6,11 @@ run against it too; this one walks every duty at once, with what is particular t
 
 from __future__ import annotations
 
+import asyncio
 import re
+from urllib.parse import urlencode
+
+from litestar import Litestar
 
 from audit_api.domain.forms import complaint_reference
 from audit_api.store import Database
@@ -89,3 +93,50 @@ def test_the_lean_route_does_every_duty_of_the_full_one(loaded: Database) -> Non
 def test_the_cookie_is_secure_where_customers_come_by_https(loaded: Database) -> None:
     with make_client(loaded, public_url="https://feedback.example") as client:
         assert client.get(link(loaded)).headers["set-cookie"].endswith("; Secure")
+
+
+def test_the_front_keeps_the_public_limit_the_host_check_and_the_body_limit(loaded: Database) -> None:
+    """`SurveyFront` answers the survey ahead of the router: the public layer's allowance is spent once a request (as on
+    every public endpoint, shared with them), a malformed Host is refused as the router refuses it, and a body is
+    read in all its parts, and refused once it passes the limit even when no Content-Length announced it."""
+    with make_client(loaded, public_rate_limit=3) as client:
+        assert client.get(link(loaded)).status_code == 200
+        assert client.get("/api/v1/faq").status_code == 200, "one allowance with the other public endpoints"
+        assert client.post(link(loaded), data=GOOD).status_code == 200
+        refused = client.get(link(loaded), headers={"Accept": "text/html", "Accept-Language": "bs"})
+        assert refused.status_code == 429 and refused.headers["retry-after"] and '<html lang="bs">' in refused.text
+        assert "default-src" in refused.headers["content-security-policy"], "the error page has the security headers too"
+    with make_client(loaded) as client:
+        assert client.get(link(loaded), headers={"Host": "bad host/"}).status_code == 400
+        assert client.get(link(loaded) + "/more").status_code == 404, "one path segment, as the route's"
+        _body_in_parts(loaded, client.app)
+
+
+def _body_in_parts(loaded: Database, app: Litestar) -> None:
+    form = urlencode({**GOOD, "lang": "en"}, doseq=True).encode()
+
+    def call(body_parts: list[bytes], headers: list[tuple[bytes, bytes]]) -> tuple[int, bytes]:
+        events = [{"type": "http.request", "body": part, "more_body": n < len(body_parts) - 1} for n, part in enumerate(body_parts)]
+        sent: list[dict[str, object]] = []
+
+        async def receive() -> dict[str, object]:
+            return events.pop(0)
+
+        async def send(message: dict[str, object]) -> None:
+            sent.append(message)
+
+        scope = {
+            "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "POST", "scheme": "http",
+            "path": link(loaded), "raw_path": link(loaded).encode(), "query_string": b"", "root_path": "",
+            "headers": [(b"host", b"127.0.0.1"), (b"content-type", b"application/x-www-form-urlencoded"), *headers],
+            "client": ("127.0.0.1", 50000), "server": ("127.0.0.1", 8000), "state": {},
+        }
+        asyncio.run(app(scope, receive, send))  # type: ignore[arg-type]
+        return int(sent[0]["status"]), b"".join(m.get("body", b"") for m in sent[1:])  # type: ignore[call-overload,misc]
+
+    kept = len(responses(loaded))
+    status, page = call([form[:10], form[10:30], form[30:]], [])
+    assert status == 200 and b"Thank you" in page and len(responses(loaded)) == kept + 1, "a body in three parts, read whole"
+    status, _ = call([b"improve=" + b"x" * 20_000, b"x" * 20_000], [])
+    assert status == 413 and len(responses(loaded)) == kept + 1
+    assert call([form], [(b"content-length", b"lots")])[0] == 400

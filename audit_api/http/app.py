@@ -15,6 +15,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from litestar import Litestar, Request
+from litestar._asgi.utils import wrap_in_exception_handler
 from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.middleware import DefineMiddleware
@@ -48,7 +49,7 @@ from .reports import DashboardController
 from .schema_ui import SwaggerUI
 from .security import SecurityHeaders
 from .site_files import site_router
-from .survey_route import survey_routes
+from .survey_route import SurveyFront, survey_routes
 from .visits import ChecklistsController, PlanningController, VisitsController
 from .wiring import Plug, Wiring, shape
 
@@ -146,7 +147,7 @@ def create_app(
     handlers: list[ControllerRouterHandler] = [healthz, public, signed_in, uploads]
     if settings.site_dir.is_dir():  # the public site, built by `audit site build`
         handlers.append(site_router(settings.site_dir, plug.book, before_request=to_the_readers_language(plug.book)))
-    return Litestar(
+    app = Litestar(
         route_handlers=handlers,
         dependencies={"context": Provide(provide_context, sync_to_thread=False)},
         exception_handlers=EXCEPTION_HANDLERS,
@@ -172,6 +173,10 @@ def create_app(
         state=State({"plug": plug, "shape": shape(settings)}),
         debug=False,
     )
+    # The survey's route ahead of the router, inside the exception middleware as the router is (what Litestar's own
+    # `_create_asgi_handler` builds for an app without CORS or OpenTelemetry, as this one is).
+    app.asgi_handler = wrap_in_exception_handler(SurveyFront(app.asgi_router, provide_context, plug.public_limit, app.exception_handlers))
+    return app
 
 
 def worker_app() -> Litestar:

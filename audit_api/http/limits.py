@@ -152,11 +152,15 @@ class RateLimitMiddleware(ASGIMiddleware):
         self.key = key
 
     async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
-        limit = self.limit()
-        wait = limit.hit(self.key(scope))
-        if wait:
-            raise TooManyRequestsException(
-                detail=f"at most {limit.limit} requests a minute; try again in {math.ceil(wait)} s",
-                headers={"Retry-After": str(math.ceil(wait))},
-            )
+        check(self.limit(), scope, self.key)
         await next_app(scope, receive, send)
+
+
+def check(limit: RateLimit, scope: Scope, key: Callable[[Scope], str] = client_address) -> None:
+    """One request against `limit`, under `key(scope)`: a 429 with Retry-After once the allowance is spent."""
+    wait = limit.hit(key(scope))
+    if wait:
+        raise TooManyRequestsException(
+            detail=f"at most {limit.limit} requests a minute; try again in {math.ceil(wait)} s",
+            headers={"Retry-After": str(math.ceil(wait))},
+        )
