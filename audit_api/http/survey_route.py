@@ -103,7 +103,8 @@ class SurveyFront:
         self.router, self.context_of, self.public_limit, self.exception_handlers = router, context_of, public_limit, exception_handlers
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        found = _PATH.fullmatch(scope["path"]) if scope["type"] == ScopeType.HTTP and not scope.get("root_path") else None
+        path = scope["path"]
+        found = _PATH.fullmatch(path) if path.startswith("/s/") and scope["type"] == ScopeType.HTTP and not scope.get("root_path") else None
         method = scope.get("method")
         if found is None or method not in ("GET", "POST") or not _valid_host(scope):
             await self.router(scope, receive, send)
