@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import urlencode
 
 from litestar import Litestar
@@ -131,7 +132,8 @@ def _body_in_parts(loaded: Database, app: Litestar) -> None:
             "headers": [(b"host", b"127.0.0.1"), (b"content-type", b"application/x-www-form-urlencoded"), *headers],
             "client": ("127.0.0.1", 50000), "server": ("127.0.0.1", 8000), "state": {},
         }
-        asyncio.run(app(scope, receive, send))  # type: ignore[arg-type]
+        with ThreadPoolExecutor(1) as thread:  # a loop of its own: this test's process may be inside one (Playwright's)
+            thread.submit(asyncio.run, app(scope, receive, send)).result()  # type: ignore[arg-type]
         return int(sent[0]["status"]), b"".join(m.get("body", b"") for m in sent[1:])  # type: ignore[call-overload,misc]
 
     kept = len(responses(loaded))
