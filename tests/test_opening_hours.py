@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import msgspec
 import pytest
 
 from audit_api.book import load_book
@@ -114,3 +115,12 @@ def test_a_store_with_no_hours_has_no_next_opening() -> None:
 def test_naive_instants_are_refused() -> None:
     with pytest.raises(ValueError, match="timezone-aware"):
         status_at(ARBAT, dt.datetime(2026, 11, 24, 12, 0))
+
+
+def test_a_store_republished_with_other_hours_is_answered_by_its_new_hours() -> None:
+    # The spans around a day are kept per store (the store object of a published book), not per store id.
+    monday_noon = utc(2026, 11, 23, 11, 0)  # 12:00 in Sarajevo
+    assert status_at(FERHADIJA, monday_noon).open_now
+    closed_mondays = msgspec.structs.replace(FERHADIJA, hours=msgspec.structs.replace(FERHADIJA.hours, mon=[]))
+    assert not status_at(closed_mondays, monday_noon).open_now
+    assert status_at(FERHADIJA, monday_noon).open_now
