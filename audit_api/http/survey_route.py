@@ -25,7 +25,6 @@ page and the browser cookie.
 
 from __future__ import annotations
 
-import asyncio
 import re
 import secrets
 from collections.abc import Callable
@@ -224,9 +223,9 @@ async def _submit(context: Context, scope: Scope, body: bytes, headers: dict[str
         return _Page(422, survey_page(context, store, touchpoint_id, language, values, errors, fresh), None)
     nonce, problem = form_tokens.check(secret, values.get(form_tokens.FIELD), store.id, touchpoint_id, context.now)
     origin = feedback.Origin(form_nonce=nonce, token_problem=problem, address_key=feedback.address_key(secret, client_address(scope)))
-    receipt = await asyncio.wrap_future(
-        feedback.save_response(
-            context.database, survey, version, at=store, touchpoint_id=touchpoint_id, language=language, answers=answers,
+    receipt = await context.database.submit_on_loop(
+        feedback.response_job(
+            survey, version, at=store, touchpoint_id=touchpoint_id, language=language, answers=answers,
             browser=feedback.browser_key(cookie, store.id) if cookie else None, now=context.now, origin=origin, limits=chain.survey_limits,
         )
     )

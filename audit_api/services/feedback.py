@@ -213,8 +213,12 @@ def _dimension_answers(survey: Survey, answers: SurveyAnswers) -> list[Dimension
     ]
 
 
-def save_response(
-    database: Database,
+def save_response(database: Database, survey: Survey, survey_version: int, **answer: Any) -> Future[Receipt]:
+    """Store one response (group commit): `response_job`'s, which says what it stores, with its arguments."""
+    return database.submit(response_job(survey, survey_version, **answer))
+
+
+def response_job(
     survey: Survey,
     survey_version: int,
     *,
@@ -226,8 +230,9 @@ def save_response(
     now: dt.datetime,
     origin: Origin = VOUCHED,
     limits: SurveyLimits = DEFAULT_LIMITS,
-) -> Future[Receipt]:
-    """Store one response (group commit). A second one from the same browser and store within ten
+) -> Callable[[sqlite_utils.Database], Receipt]:
+    """The group commit's job that stores one response (`Database.submit`, or `submit_on_loop` from the event loop).
+    A second one from the same browser and store within ten
     minutes is absorbed: nothing new is stored and the first receipt is shown again. An answer without
     a good, unused form token or over the book's limits is stored as suspect, without a reward. The
     response keeps its day in the store's time zone, and its dimension answers go in the same transaction."""
@@ -266,7 +271,7 @@ def save_response(
         store.add_to_rollups(db, kept, dimensions)
         return Receipt(response_id=response_id, reward=kept.reward, duplicate=False, suspect=suspect)
 
-    return database.submit(write)
+    return write
 
 
 def list_responses(
