@@ -78,6 +78,9 @@ def test_a_failing_job_fails_alone(table: Database) -> None:
 
 def test_the_loop_does_not_wait_for_another_writer(table: Database) -> None:
     holding, release = threading.Event(), threading.Event()
+    statements: list[str] = []
+    with table.writer() as db:
+        db.conn.set_trace_callback(statements.append)
 
     def other_writer() -> None:
         with table.write() as db:
@@ -89,16 +92,18 @@ def test_the_loop_does_not_wait_for_another_writer(table: Database) -> None:
     writer.start()
     holding.wait(10)
 
-    async def main() -> tuple[bool, int]:
-        future = table.submit_on_loop(_insert(7))
+    async def main() -> tuple[bool, list[int]]:
+        first = table.submit_on_loop(_insert(7))
         await asyncio.sleep(0.2)
-        loop_was_free = not future.done()  # the loop ran this coroutine on while the batch waited on the writer thread
+        loop_was_free = not first.done()  # the loop ran this coroutine on while the batch waited for the lock
+        later = [table.submit_on_loop(_insert(n)) for n in (8, 9)]  # they come while the other writer still writes
         release.set()
-        return loop_was_free, await future
+        return loop_was_free, list(await asyncio.gather(first, *later))
 
-    assert _on_a_loop(main) == (True, 7)
+    assert _on_a_loop(main) == (True, [7, 8, 9])
     writer.join()
-    assert _kept(table) == [7, 100]
+    assert _kept(table) == [7, 8, 9, 100]
+    assert statements.count("COMMIT") == 2, "the other writer's, then one batch for all three: the late ones joined it"
 
 
 def test_a_closed_database_runs_nothing_more(table: Database) -> None:
@@ -110,3 +115,29 @@ def test_a_closed_database_runs_nothing_more(table: Database) -> None:
 
     _on_a_loop(main)
     assert _kept(table) == [1]
+
+
+def test_closing_gives_up_a_batch_that_waits_for_the_lock(table: Database) -> None:
+    holding, release = threading.Event(), threading.Event()
+
+    def other_writer() -> None:
+        with table.write() as db:
+            db.execute("INSERT INTO kept (n) VALUES (100)")
+            holding.set()
+            release.wait(10)
+
+    writer = threading.Thread(target=other_writer)
+    writer.start()
+    holding.wait(10)
+
+    async def main() -> None:
+        waiting = table.submit_on_loop(_insert(5))
+        await asyncio.sleep(0.1)
+        threading.Timer(0.2, release.set).start()
+        table.close()  # on the loop, as at a server's shutdown: it needs nothing from the loop to finish
+        with pytest.raises(RuntimeError, match="closed"):
+            await waiting
+
+    _on_a_loop(main)
+    writer.join()
+    assert _kept(table) == [100]

@@ -155,7 +155,8 @@ class _WriterLock:
             raise
 
     def __exit__(self, *exc: object) -> None:
-        fcntl.flock(self._fd, fcntl.LOCK_UN)
+        if self._fd >= 0:  # closed: closing the file let go of the flock
+            fcntl.flock(self._fd, fcntl.LOCK_UN)
         self._thread.release()
 
     def try_enter(self) -> bool:
@@ -193,6 +194,8 @@ class Database:
         self._committer_lock = threading.Lock()
         self._on_loops: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _LoopCommit] = weakref.WeakKeyDictionary()
         self._commit_thread: ThreadPoolExecutor | None = None
+        self._loop_commits = 0  # the loops' batches under way (their jobs, then their commit on the commit thread)
+        self._loop_commits_done = threading.Condition()
         self._closed = False
 
     def __deepcopy__(self, memo: dict[int, object]) -> Database:
@@ -312,6 +315,20 @@ class Database:
                 conn.rollback()
             return [(None, exc)] * len(batch)
 
+    def _committing(self) -> ThreadPoolExecutor:
+        """The thread a loop's batch waits on: for the writers' lock when another writer holds it, and for its commit."""
+        if self._commit_thread is None:
+            self._commit_thread = ThreadPoolExecutor(1, thread_name_prefix="sqlite-commit")
+        return self._commit_thread
+
+    def _lock_for_loop(self) -> bool:
+        """On the commit thread: the writers' lock, once nobody else holds it; False (and not held) once closed."""
+        self._lock.__enter__()
+        if self._closed:
+            self._lock.__exit__()
+            return False
+        return True
+
     def _commit_and_unlock(self) -> None:
         """A loop's batch committed (on the commit thread: the fsync), then the writers' lock let go. A commit that fails
         is rolled back, and raises."""
@@ -323,7 +340,7 @@ class Database:
                 conn.rollback()
             raise
         finally:
-            self._lock.__exit__()
+            self._loop_batch_over()
 
     def _rollback_and_unlock(self) -> None:
         conn = self._writer.conn
@@ -331,7 +348,14 @@ class Database:
             if conn.in_transaction:
                 conn.rollback()
         finally:
-            self._lock.__exit__()
+            self._loop_batch_over()
+
+    def _loop_batch_over(self) -> None:
+        """A loop's batch is committed or undone: the writers' lock let go, and `close()` told."""
+        self._lock.__exit__()
+        with self._loop_commits_done:
+            self._loop_commits -= 1
+            self._loop_commits_done.notify_all()
 
     def _run_jobs(self, batch: list[tuple[Job[Any], Any]]) -> list[tuple[object, BaseException | None]]:
         """Under the writer lock: begin a transaction and run the batch's jobs in it, leaving it to be committed: each
@@ -382,13 +406,16 @@ class Database:
         """Finish what is under way and close every connection; a second call does nothing."""
         if self._closed:
             return
-        self._closed = True  # the loops' batches not begun yet fail; a commit under way holds the lock until it is done
+        with self._loop_commits_done:
+            self._closed = True  # the loops' batches not begun yet fail
         if self._committer is not None:
             self._jobs.put(None)
             self._committer.join()
             self._committer = None
-        with self._lock:
-            pass
+        # The loops' commits under way finish (without their loop: this may be one of them, in its shutdown), and a
+        # batch waiting for the lock on the commit thread gives up.
+        with self._loop_commits_done:
+            self._loop_commits_done.wait_for(lambda: self._loop_commits == 0)
         if self._commit_thread is not None:
             self._commit_thread.shutdown()
             self._commit_thread = None
@@ -408,8 +435,9 @@ class _LoopCommit:
     once the commit is on disk. Meanwhile the next batch gathers. Where the writer thread runs the jobs, it waits for
     the GIL at every SQLite call while the loop works (README, Benchmarks); here nothing waits for it but the commit.
 
-    The loop never waits for the writers' lock: when another thread or process holds it, the batch goes to the
-    writer thread (`Database.submit`) instead, which waits its turn."""
+    The loop never waits for the writers' lock: when another thread or process holds it, the commit thread waits for
+    it, and the batch runs on the loop once it has it. (Handed to the writer thread instead, the batches of two
+    workers taking turns ran there, and two workers served fewer answers than one.)"""
 
     def __init__(self, database: Database, loop: asyncio.AbstractEventLoop):
         self.database, self.loop = database, loop
@@ -426,28 +454,53 @@ class _LoopCommit:
 
     def _begin(self) -> None:
         database = self.database
-        batch, self.pending = self.pending[:MAX_BATCH], self.pending[MAX_BATCH:]
-        if not batch:
+        if not self.pending:
             self.busy = False
-            return
-        if database._closed:
-            self._resolve(batch, [(None, RuntimeError("the database is closed"))] * len(batch))
-            return
-        if not database._lock.try_enter():  # another writer: the writer thread waits for it instead of this loop
-            for job, future in batch:
-                _settle_later(future, asyncio.wrap_future(database.submit(job), loop=self.loop))
-            self.loop.call_soon(self._begin)
+        elif database._closed:
+            self._fail(self._take(), RuntimeError("the database is closed"))
+        elif database._lock.try_enter():
+            self._run(self._take())
+        else:  # another writer (a worker, the CLI): the commit thread waits for the lock, the loop goes on
+            waited = self.loop.run_in_executor(database._committing(), database._lock_for_loop)
+            waited.add_done_callback(self._after_waiting)
+
+    def _after_waiting(self, done: asyncio.Future[bool]) -> None:
+        # The batch is taken now, with the jobs that came while another process wrote: two workers taking turns then
+        # commit larger batches rather than more of them.
+        batch = self._take()
+        if (failed := _failure(done)) is not None:
+            self._fail(batch, failed)
+        elif not done.result():
+            self._fail(batch, RuntimeError("the database is closed"))
+        else:
+            self._run(batch)
+
+    def _take(self) -> list[tuple[Job[Any], asyncio.Future[Any]]]:
+        batch, self.pending = self.pending[:MAX_BATCH], self.pending[MAX_BATCH:]
+        return batch
+
+    def _run(self, batch: list[tuple[Job[Any], asyncio.Future[Any]]]) -> None:
+        """The batch's jobs, under the writers' lock (this loop holds it now); then its commit, on the commit thread."""
+        database = self.database
+        with database._loop_commits_done:
+            closed = database._closed
+            if not closed:
+                database._loop_commits += 1  # from here on, close() waits for this batch
+        if closed:
+            database._lock.__exit__()
+            self._fail(batch, RuntimeError("the database is closed"))
             return
         try:
             outcomes = database._run_jobs(batch)
         except BaseException as exc:  # noqa: BLE001 - the whole batch failed: nobody is told "done"
             database._rollback_and_unlock()
-            self._resolve(batch, [(None, exc)] * len(batch))
+            self._fail(batch, exc)
             return
-        if database._commit_thread is None:
-            database._commit_thread = ThreadPoolExecutor(1, thread_name_prefix="sqlite-commit")
-        committed = self.loop.run_in_executor(database._commit_thread, database._commit_and_unlock)
-        committed.add_done_callback(lambda done: self._resolve(batch, outcomes if (failed := _failure(done)) is None else [(None, failed)] * len(batch)))
+        committed = self.loop.run_in_executor(database._committing(), database._commit_and_unlock)
+        committed.add_done_callback(lambda done: self._resolve(batch, outcomes) if (failed := _failure(done)) is None else self._fail(batch, failed))
+
+    def _fail(self, batch: list[tuple[Job[Any], asyncio.Future[Any]]], error: BaseException) -> None:
+        self._resolve(batch, [(None, error)] * len(batch))
 
     def _resolve(self, batch: list[tuple[Job[Any], asyncio.Future[Any]]], outcomes: list[tuple[object, BaseException | None]]) -> None:
         for (_, future), (result, error) in zip(batch, outcomes):
@@ -462,17 +515,3 @@ class _LoopCommit:
 
 def _failure(done: asyncio.Future[Any]) -> BaseException | None:
     return asyncio.CancelledError() if done.cancelled() else done.exception()
-
-
-def _settle_later(target: asyncio.Future[Any], source: asyncio.Future[Any]) -> None:
-    """`target` settled as `source` is, once it is (both on one loop)."""
-
-    def settle(done: asyncio.Future[Any]) -> None:
-        if target.cancelled():
-            return
-        if (failed := _failure(done)) is not None:
-            target.set_exception(failed)
-        else:
-            target.set_result(done.result())
-
-    source.add_done_callback(settle)
