@@ -9,6 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+import sqlite_utils
 
 from audit_api.book import Book, load_book
 from audit_api.http import book_cache
@@ -30,16 +31,16 @@ def publish_without_a_store(database: Database, book_dir: Path) -> None:
 
 
 def record_decodes(monkeypatch: pytest.MonkeyPatch, delay: float = 0.0) -> list[int]:
-    """Wrap the real `current_book`: the ids of the threads that decoded a book, one per decode."""
+    """Wrap the real `book_in`: the ids of the threads that decoded a book, one per decode."""
     decoded_on: list[int] = []
-    real: Callable[[Database], Book] = book_cache.current_book
+    real: Callable[[sqlite_utils.Database, object], Book] = book_cache.book_in
 
-    def current_book(database: Database) -> Book:
+    def book_in(db: sqlite_utils.Database, path: object) -> Book:
         decoded_on.append(threading.get_ident())
         time.sleep(delay)
-        return real(database)
+        return real(db, path)
 
-    monkeypatch.setattr(book_cache, "current_book", current_book)
+    monkeypatch.setattr(book_cache, "book_in", book_in)
     return decoded_on
 
 
@@ -101,9 +102,9 @@ def test_close_waits_for_the_refresh_under_way_and_starts_no_more(loaded: Databa
     finished: list[bool] = []
     real_load = books._load
 
-    def load() -> book_cache._Published:
+    def load(db: sqlite_utils.Database) -> book_cache._Published:
         try:
-            return real_load()
+            return real_load(db)
         finally:
             finished.append(True)
 

@@ -7,7 +7,9 @@ refresh on a worker thread without waiting for it; the refresh reads the book's 
 assignment. A new `audit load` therefore reaches a running server within about a second.
 
 Nobody waits for a refresh, so `close()` does before the database may close: it starts no more and waits for the
-one under way (a connection closed while another thread reads on it crashes the process, not just the read).
+one under way (a connection closed while another thread reads on it crashes the process, not just the read). And a
+refresh reads on a connection of its own (`Database.private_read`), which the database's `close()` does not reach:
+an app that is never shut down (a test's) cannot have its refresh's connection closed under it either.
 """
 
 from __future__ import annotations
@@ -17,8 +19,11 @@ import threading
 import time
 from typing import NamedTuple
 
+import sqlite_utils
+
 from ..book import Book
-from ..store import Database, current_book, generation
+from ..store import Database
+from ..store.book import book_in, generation_in
 from .threads import start_in_thread
 
 log = logging.getLogger("audit_api")
@@ -37,7 +42,8 @@ class BookCache:
         self._refreshing = False
         self._closed = False
         self._checked = time.monotonic()
-        self._published = self._load()
+        with database.private_read() as db:
+            self._published = self._load(db)
 
     def get(self) -> Book:
         """The book in memory, at once. Outside an event loop nothing refreshes by itself: call `refresh()`."""
@@ -53,10 +59,10 @@ class BookCache:
 
     def refresh(self) -> bool:
         """Reload the book if a newer one was published; True if it did. Blocks: not for the event loop."""
-        with self._refresh_lock:
-            if self._closed or generation(self._database) == self._published.generation:
+        with self._refresh_lock, self._database.private_read() as db:
+            if self._closed or generation_in(db) == self._published.generation:
                 return False
-            self._published = self._load()
+            self._published = self._load(db)
             return True
 
     def close(self) -> None:
@@ -65,9 +71,9 @@ class BookCache:
         with self._refresh_lock:
             pass
 
-    def _load(self) -> _Published:
+    def _load(self, db: sqlite_utils.Database) -> _Published:
         # The generation first: a book published between the two reads is then only loaded once more.
-        return _Published(generation(self._database), current_book(self._database))
+        return _Published(generation_in(db), book_in(db, self._database.path))
 
     def _refresh_in_background(self) -> None:
         try:

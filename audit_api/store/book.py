@@ -101,7 +101,7 @@ def publish(database: Database, book: Book, now: dt.datetime | None = None, *, c
             retired.append(f"{kind}/{doc_id}")
         if added or switched or retired:
             db.execute("UPDATE book_state SET generation = generation + 1, published_at = ? WHERE id = 1", [stamp])
-        generation = _generation(db)
+        generation = generation_in(db)
         if checked is not None:
             _record_fingerprint(db, checked, generation)
     return PublishReport(added=added, switched=switched, retired=retired, unchanged=unchanged, generation=generation)
@@ -149,23 +149,28 @@ def published_fingerprint(database: Database) -> PublishedFingerprint | None:
 
 
 def generation(database: Database) -> int:
-    return _generation(database.read())
+    return generation_in(database.read())
 
 
-def _generation(db: sqlite_utils.Database) -> int:
+def generation_in(db: sqlite_utils.Database) -> int:
     return int(next(db.query("SELECT generation FROM book_state"))["generation"])
 
 
 def current_book(database: Database) -> Book:
     """The published book; raises BookNotLoaded when nothing was published yet."""
-    rows = database.read().query(
+    return book_in(database.read(), database.path)
+
+
+def book_in(db: sqlite_utils.Database, path: object) -> Book:
+    """The book published in `db` (the database at `path`); raises BookNotLoaded when nothing was published yet."""
+    rows = db.query(
         "SELECT c.kind, v.body FROM book_current c JOIN book_versions v USING (kind, doc_id, version) ORDER BY c.kind, c.doc_id"
     )
     docs: dict[str, list[Any]] = {kind: [] for kind in _TYPES}
     for row in rows:
         docs[row["kind"]].append(msgspec.json.decode(row["body"], type=_TYPES[row["kind"]]))
     if not docs["chain"] or not docs["faq"]:
-        raise BookNotLoaded(str(database.path))
+        raise BookNotLoaded(str(path))
     return Book(
         chain=docs["chain"][0],
         faq=docs["faq"][0],

@@ -228,6 +228,17 @@ class Database:
                 self._readers.add(reader)
         return reader.db
 
+    @contextmanager
+    def private_read(self) -> Iterator[sqlite_utils.Database]:
+        """A read connection of the caller's own, closed when the block ends: for work on a thread nobody waits for (a
+        book refresh), whose connection `close()` must not close under it (another thread's connection closed while
+        it reads crashes the process)."""
+        db = self._connect()
+        try:
+            yield db
+        finally:
+            db.close()
+
     def read_connections(self) -> int:
         """How many read connections are open now: one per live thread that has read."""
         with self._readers_lock:
