@@ -50,6 +50,21 @@ def _kept(database: Database) -> list[int]:
         return [n for (n,) in other.execute("SELECT n FROM kept ORDER BY n")]
 
 
+def _another_writer(table: Database, holding: threading.Event, release: threading.Event) -> threading.Thread:
+    """A thread that writes 100 and holds the writers' lock until `release` (started; `holding` once it holds it)."""
+
+    def write() -> None:
+        with table.write() as db:
+            db.execute("INSERT INTO kept (n) VALUES (100)")
+            holding.set()
+            release.wait(10)
+
+    writer = threading.Thread(target=write)
+    writer.start()
+    holding.wait(10)
+    return writer
+
+
 def test_jobs_submitted_together_make_one_batch_committed_before_any_answer(table: Database) -> None:
     statements: list[str] = []
     with table.writer() as db:
@@ -82,15 +97,7 @@ def test_the_loop_does_not_wait_for_another_writer(table: Database) -> None:
     with table.writer() as db:
         db.conn.set_trace_callback(statements.append)
 
-    def other_writer() -> None:
-        with table.write() as db:
-            db.execute("INSERT INTO kept (n) VALUES (100)")
-            holding.set()
-            release.wait(10)
-
-    writer = threading.Thread(target=other_writer)
-    writer.start()
-    holding.wait(10)
+    writer = _another_writer(table, holding, release)
 
     async def main() -> tuple[bool, list[int]]:
         first = table.submit_on_loop(_insert(7))
@@ -120,15 +127,7 @@ def test_a_closed_database_runs_nothing_more(table: Database) -> None:
 def test_closing_gives_up_a_batch_that_waits_for_the_lock(table: Database) -> None:
     holding, release = threading.Event(), threading.Event()
 
-    def other_writer() -> None:
-        with table.write() as db:
-            db.execute("INSERT INTO kept (n) VALUES (100)")
-            holding.set()
-            release.wait(10)
-
-    writer = threading.Thread(target=other_writer)
-    writer.start()
-    holding.wait(10)
+    writer = _another_writer(table, holding, release)
 
     async def main() -> None:
         waiting = table.submit_on_loop(_insert(5))
