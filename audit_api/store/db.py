@@ -468,7 +468,7 @@ class _LoopCommit:
         if not self.pending:
             self.busy = False
         elif database._closed:
-            self._fail(self._take(), RuntimeError("the database is closed"))
+            self._fail(self._take(), _closed_error())
         elif database._lock.try_enter():
             self._run(self._take())
         else:  # another writer (a worker, the CLI): the commit thread waits for the lock, the loop goes on
@@ -482,7 +482,7 @@ class _LoopCommit:
         if (failed := _failure(done)) is not None:
             self._fail(batch, failed)
         elif not done.result():
-            self._fail(batch, RuntimeError("the database is closed"))
+            self._fail(batch, _closed_error())
         else:
             self._run(batch)
 
@@ -499,7 +499,7 @@ class _LoopCommit:
                 database._loop_commits += 1  # from here on, close() waits for this batch
         if closed:
             database._lock.__exit__()
-            self._fail(batch, RuntimeError("the database is closed"))
+            self._fail(batch, _closed_error())
             return
         try:
             outcomes = database._run_jobs(batch)
@@ -522,6 +522,10 @@ class _LoopCommit:
             else:
                 future.set_exception(error)
         self._begin()  # the next batch, gathered meanwhile
+
+
+def _closed_error() -> RuntimeError:
+    return RuntimeError("the database is closed")
 
 
 def _failure(done: asyncio.Future[Any]) -> BaseException | None:
