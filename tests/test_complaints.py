@@ -105,3 +105,26 @@ def test_contact_details_only_for_the_store_managers_and_admins(loaded: Database
     assert seen["manager_x"].json()["complaint"]["contact"]["email"] == "n@example.com"
     assert seen["admin"].json()["complaint"]["contact"]["email"] == "n@example.com"
     assert seen["manager_y"].status_code == 404 and seen["auditor_a"].status_code == 403
+
+
+def test_the_date_offered_is_the_chosen_stores_today(loaded: Database) -> None:
+    """At 21:30 UTC Moscow's stores are past midnight (25 November) while Sarajevo's are not (24 November): the form
+    for a Sarajevo store offers Sarajevo's date, and that date is taken. A CI run at 21:02 UTC found the form offering
+    Moscow's date, and refusing it as a date in the future."""
+    late = dt.datetime(2026, 11, 24, 21, 30, tzinfo=dt.UTC)
+
+    def offered(page: str) -> tuple[str, str]:
+        field = re.search(r'<input type="date" id="happened_on" name="happened_on" value="([^"]*)" max="([^"]*)"', page)
+        assert field, page
+        return field[1], field[2]
+
+    with make_client(loaded, clock_at=late) as client:
+        anywhere = offered(client.get("/complaint?lang=en").text)
+        here = offered(client.get(f"/complaint?lang=en&store={STORE_X}").text)
+        filed = client.post("/complaint", data={**FORM, "happened_on": here[0]})
+        refused = client.post("/complaint", data={**FORM, "happened_on": anywhere[0], "lang": "en"})
+    assert anywhere == ("2026-11-25", "2026-11-25"), "no store chosen yet: the chain's latest date"
+    assert here == ("2026-11-24", "2026-11-24"), "the store's own date"
+    assert filed.status_code == 200 and 'id="ticket"' in filed.text
+    assert refused.status_code == 422 and "The date cannot be in the future." in refused.text
+    assert offered(refused.text) == ("2026-11-25", "2026-11-24"), "the answer given kept; the store's date as the limit"

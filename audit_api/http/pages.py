@@ -130,6 +130,8 @@ class FeedbackPages(Controller):
         return context.book.stores_by_id[found[0]], found[1]
 
     def _complaint_page(self, context: Context, lang: str, values: FormValues, errors: dict[str, str], status: int = 200) -> Response[str]:
+        """The form. Its date offers the chosen store's own today (the store a link named, or a refused form): between
+        Moscow's midnight and Sarajevo's, the chain's latest date would be a day that has not come in Sarajevo."""
         book = context.book
         return html(
             "complaint.html", status,
@@ -138,7 +140,7 @@ class FeedbackPages(Controller):
             respond_hours=book.chain.complaints.respond_within_hours, retention_days=book.chain.retention_days,
             stores=sorted(((s.id, f"{pick(s.name, lang, book.chain.default_language)}, {pick(s.city, lang, book.chain.default_language)}") for s in book.stores), key=lambda pair: pair[1]),
             desired=forms.DESIRED, values=values, errors=errors, honeypot=forms.HONEYPOT,
-            today=_latest_today(context).isoformat(),
+            today=(_store_today(context, values.get("store")) or _latest_today(context)).isoformat(),
         )
 
     @get("/complaint", sync_to_thread=False)
