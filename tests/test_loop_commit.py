@@ -1,15 +1,19 @@
 """The group commit driven from an event loop (`Database.submit_on_loop`, the survey post's): the jobs submitted while
 the loop works make one batch, run on the loop; the commit waits on a thread; a future resolves only once its batch
-is on disk. When another writer holds the lock the loop does not wait: the writer thread takes the batch. A failing
-job fails alone, and a closed database runs nothing more."""
+is on disk. When another writer holds the lock the loop does not wait: a thread waits for the lock, and the loop runs
+the batch once it has it. Two loops of one process never wait on each other. A failing job fails alone, and a closed
+database runs nothing more."""
 
 from __future__ import annotations
 
 import asyncio
 import sqlite3
+import subprocess
+import sys
 import threading
 from collections.abc import Awaitable, Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
+from pathlib import Path
 from typing import TypeVar
 
 import pytest
@@ -140,3 +144,49 @@ def test_closing_gives_up_a_batch_that_waits_for_the_lock(table: Database) -> No
     _on_a_loop(main)
     writer.join()
     assert _kept(table) == [100]
+
+
+
+def _two_loops(path: Path) -> list[int]:
+    """Two event loops in one process, on one database: while the first loop's batch holds the writers' lock, the
+    second loop's batch comes and waits for the lock; then the first batch commits. What both stored."""
+    table = Database(path)
+    with table.write() as db:
+        db.execute("CREATE TABLE kept (n INTEGER UNIQUE)")
+    waiting, lock_for_loop = threading.Event(), table._lock_for_loop
+
+    def noticed() -> bool:  # the second batch has begun to wait for the lock
+        waiting.set()
+        return lock_for_loop()
+
+    table._lock_for_loop = noticed  # type: ignore[method-assign]
+    with ThreadPoolExecutor(1) as second_loop:
+        second: list[Future[int]] = []
+
+        def first_job(db: sqlite_utils.Database) -> int:
+            second.append(second_loop.submit(_on_a_loop, lambda: table.submit_on_loop(_insert(2))))
+            assert waiting.wait(10), "the second loop's batch waits for the lock this batch holds"
+            return _insert(1)(db)
+
+        async def first() -> int:
+            return await table.submit_on_loop(first_job)
+
+        assert _on_a_loop(first) == 1
+        assert second[0].result() == 2
+    table.close()
+    return _kept(table)
+
+
+def test_two_loops_on_one_database_never_wait_on_each_other(tmp_path: Path) -> None:
+    """A server's loop and a test client's, say. The first batch's commit must not queue behind the second's wait for
+    the lock that batch holds: a CI run hung on it. Run in a process of its own, so that a regression fails here
+    (killed after a minute) rather than hanging the whole run."""
+    try:
+        done = subprocess.run([sys.executable, __file__, str(tmp_path / "two.db")], capture_output=True, text=True, timeout=60)
+    except subprocess.TimeoutExpired:
+        pytest.fail("the two loops waited on each other: no answer in a minute")
+    assert (done.returncode, done.stdout.strip()) == (0, "[1, 2]"), done.stderr
+
+
+if __name__ == "__main__":  # test_two_loops_on_one_database_never_wait_on_each_other
+    print(_two_loops(Path(sys.argv[1])))

@@ -194,6 +194,7 @@ class Database:
         self._committer_lock = threading.Lock()
         self._on_loops: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _LoopCommit] = weakref.WeakKeyDictionary()
         self._commit_thread: ThreadPoolExecutor | None = None
+        self._wait_thread: ThreadPoolExecutor | None = None
         self._loop_commits = 0  # the loops' batches under way (their jobs, then their commit on the commit thread)
         self._loop_commits_done = threading.Condition()
         self._closed = False
@@ -271,7 +272,7 @@ class Database:
         loop = asyncio.get_running_loop()
         committer = self._on_loops.get(loop)
         if committer is None:
-            committer = self._on_loops[loop] = _LoopCommit(self, loop)
+            committer = self._on_loops[loop] = _LoopCommit(self)
         return committer.submit(job)
 
     def run(self, job: Job[T]) -> T:
@@ -327,13 +328,20 @@ class Database:
             return [(None, exc)] * len(batch)
 
     def _committing(self) -> ThreadPoolExecutor:
-        """The thread a loop's batch waits on: for the writers' lock when another writer holds it, and for its commit."""
+        """The thread the loops' batches commit on. It never waits for the writers' lock: the batch it commits holds it,
+        and lets go of it there (a loop waiting for the lock here would keep the holder's commit from its turn)."""
         if self._commit_thread is None:
             self._commit_thread = ThreadPoolExecutor(1, thread_name_prefix="sqlite-commit")
         return self._commit_thread
 
+    def _waiting(self) -> ThreadPoolExecutor:
+        """The thread where a loop's batch waits for the writers' lock while another writer holds it."""
+        if self._wait_thread is None:
+            self._wait_thread = ThreadPoolExecutor(1, thread_name_prefix="sqlite-lock-wait")
+        return self._wait_thread
+
     def _lock_for_loop(self) -> bool:
-        """On the commit thread: the writers' lock, once nobody else holds it; False (and not held) once closed."""
+        """On the lock-wait thread: the writers' lock, once nobody else holds it; False (and not held) once closed."""
         self._lock.__enter__()
         if self._closed:
             self._lock.__exit__()
@@ -423,13 +431,13 @@ class Database:
             self._jobs.put(None)
             self._committer.join()
             self._committer = None
-        # The loops' commits under way finish (without their loop: this may be one of them, in its shutdown), and a
-        # batch waiting for the lock on the commit thread gives up.
+        # The loops' commits under way finish (without their loop: this may be one of them, in its shutdown).
         with self._loop_commits_done:
             self._loop_commits_done.wait_for(lambda: self._loop_commits == 0)
-        if self._commit_thread is not None:
-            self._commit_thread.shutdown()
-            self._commit_thread = None
+        for thread in (self._wait_thread, self._commit_thread):  # a loop's batch waiting for the lock gets it, and gives up
+            if thread is not None:
+                thread.shutdown()
+        self._wait_thread = self._commit_thread = None
         with self._readers_lock:
             readers, self._readers = list(self._readers), weakref.WeakSet()
         for reader in readers:
@@ -446,21 +454,24 @@ class _LoopCommit:
     once the commit is on disk. Meanwhile the next batch gathers. Where the writer thread runs the jobs, it waits for
     the GIL at every SQLite call while the loop works (README, Benchmarks); here nothing waits for it but the commit.
 
-    The loop never waits for the writers' lock: when another thread or process holds it, the commit thread waits for
-    it, and the batch runs on the loop once it has it. (Handed to the writer thread instead, the batches of two
-    workers taking turns ran there, and two workers served fewer answers than one.)"""
+    The loop never waits for the writers' lock: when another thread, loop or process holds it, the lock-wait thread
+    waits for it, and the batch runs on the loop once it has it. Not the commit thread: the batch of another loop of
+    this process may hold the lock, and be waiting for that thread to commit (a CI run hung on it). (Handed to the
+    writer thread instead, the batches of two workers taking turns ran there, and two workers served fewer answers
+    than one.)"""
 
-    def __init__(self, database: Database, loop: asyncio.AbstractEventLoop):
-        self.database, self.loop = database, loop
+    def __init__(self, database: Database):
+        self.database = database  # not the loop: the database keeps this for as long as the loop lives
         self.pending: list[tuple[Job[Any], asyncio.Future[Any]]] = []
         self.busy = False  # a batch is gathering, running or committing
 
     def submit(self, job: Job[T]) -> asyncio.Future[T]:
-        future: asyncio.Future[T] = self.loop.create_future()
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[T] = loop.create_future()
         self.pending.append((job, future))
         if not self.busy:
             self.busy = True
-            self.loop.call_soon(self._begin)  # after what the loop has ready now: their jobs join this batch
+            loop.call_soon(self._begin)  # after what the loop has ready now: their jobs join this batch
         return future
 
     def _begin(self) -> None:
@@ -471,17 +482,28 @@ class _LoopCommit:
             self._fail(self._take(), _closed_error())
         elif database._lock.try_enter():
             self._run(self._take())
-        else:  # another writer (a worker, the CLI): the commit thread waits for the lock, the loop goes on
-            waited = self.loop.run_in_executor(database._committing(), database._lock_for_loop)
-            waited.add_done_callback(self._after_waiting)
+        else:  # another writer (a worker, the CLI, another loop): a thread waits for the lock, the loop goes on
+            database._waiting().submit(self._wait_for_lock, asyncio.get_running_loop())
 
-    def _after_waiting(self, done: asyncio.Future[bool]) -> None:
+    def _wait_for_lock(self, loop: asyncio.AbstractEventLoop) -> None:
+        """On the lock-wait thread: the writers' lock, then back to the loop with it."""
+        try:
+            had: bool | BaseException = self.database._lock_for_loop()
+        except BaseException as exc:  # noqa: BLE001 - the batch's callers are told
+            had = exc
+        try:
+            loop.call_soon_threadsafe(self._after_waiting, had)
+        except RuntimeError:  # the loop is closed: nobody is left to run the batch, or to let go of the lock
+            if had is True:
+                self.database._lock.__exit__()
+
+    def _after_waiting(self, had: bool | BaseException) -> None:
         # The batch is taken now, with the jobs that came while another process wrote: two workers taking turns then
         # commit larger batches rather than more of them.
         batch = self._take()
-        if (failed := _failure(done)) is not None:
-            self._fail(batch, failed)
-        elif not done.result():
+        if isinstance(had, BaseException):
+            self._fail(batch, had)
+        elif not had:
             self._fail(batch, _closed_error())
         else:
             self._run(batch)
@@ -507,7 +529,7 @@ class _LoopCommit:
             database._rollback_and_unlock()
             self._fail(batch, exc)
             return
-        committed = self.loop.run_in_executor(database._committing(), database._commit_and_unlock)
+        committed = asyncio.get_running_loop().run_in_executor(database._committing(), database._commit_and_unlock)
         committed.add_done_callback(lambda done: self._resolve(batch, outcomes) if (failed := _failure(done)) is None else self._fail(batch, failed))
 
     def _fail(self, batch: list[tuple[Job[Any], asyncio.Future[Any]]], error: BaseException) -> None:
