@@ -97,7 +97,7 @@ def test_the_cookie_is_secure_where_customers_come_by_https(loaded: Database) ->
 
 
 def test_the_front_keeps_the_public_limit_the_host_check_and_the_body_limit(loaded: Database) -> None:
-    """`SurveyFront` answers the survey ahead of the router: the public layer's allowance is spent once a request (as on
+    """`Front` answers the survey ahead of the router: the public layer's allowance is spent once a request (as on
     every public endpoint, shared with them), a malformed Host is refused as the router refuses it, and a body is
     read in all its parts, and refused once it passes the limit even when no Content-Length announced it."""
     with make_client(loaded, public_rate_limit=3) as client:

@@ -37,6 +37,7 @@ from .context import Context, SignedIn
 from .evidence import MULTIPART_OVERHEAD, EvidenceController
 from .exports import ExportsController
 from .feedback_api import ComplaintsController, MetricsController, ResponsesController
+from .front import Front
 from .health import healthz
 from .layer import Layer
 from .limits import RateLimitMiddleware
@@ -49,7 +50,7 @@ from .reports import DashboardController
 from .schema_ui import SwaggerUI
 from .security import SecurityHeaders
 from .site_files import site_router
-from .survey_route import SurveyFront, survey_routes
+from .survey_route import survey_routes
 from .visits import ChecklistsController, PlanningController, VisitsController
 from .wiring import Plug, Wiring, shape
 
@@ -173,9 +174,9 @@ def create_app(
         state=State({"plug": plug, "shape": shape(settings)}),
         debug=False,
     )
-    # The survey's route ahead of the router, inside the exception middleware as the router is (what Litestar's own
-    # `_create_asgi_handler` builds for an app without CORS or OpenTelemetry, as this one is).
-    app.asgi_handler = wrap_in_exception_handler(SurveyFront(app.asgi_router, provide_context, plug.public_limit, app.exception_handlers))
+    # The busiest public routes ahead of the router, inside the exception middleware as the router is (what Litestar's
+    # own `_create_asgi_handler` builds for an app without CORS or OpenTelemetry, as this one is).
+    app.asgi_handler = wrap_in_exception_handler(Front(app.asgi_router, provide_context, plug.public_limit, app.exception_handlers))
     return app
 
 

@@ -89,6 +89,38 @@ def _until_changed(context: Context, key: tuple[str, str, str | None], make: Cal
     return body
 
 
+def store_list(context: Context, lang: str | None, accept_language: str | None, city: str | None) -> tuple[bytes, str]:
+    """`GET /api/v1/stores`: the `StoreList` encoded, and its language (also answered by `front.Front`)."""
+    book = context.book
+    language = language_for(context, lang, accept_language)
+
+    def answer() -> tuple[StoreList, dt.datetime]:
+        shown = [
+            public_store_until(book, store, language, context.now)
+            for store in book.stores
+            if city is None or city.casefold() in {name.casefold() for name in every(store.city)}
+        ]
+        until = min((until for _, until in shown), default=dt.datetime.max.replace(tzinfo=dt.UTC))
+        return StoreList(language=language, stores=[store for store, _ in shown]), until
+
+    return _until_changed(context, ("*", language, city.casefold() if city else None), answer), language
+
+
+def one_store(context: Context, store_id: str, lang: str | None, accept_language: str | None) -> tuple[bytes, str]:
+    """`GET /api/v1/stores/{store_id}`: the `StoreAnswer` encoded, and its language (also answered by `front.Front`)."""
+    book = context.book
+    store = book.stores_by_id.get(store_id)
+    if store is None:
+        raise NotFound(f"no store '{store_id}'")
+    language = language_for(context, lang, accept_language)
+
+    def answer() -> tuple[StoreAnswer, dt.datetime]:
+        shown, until = public_store_until(book, store, language, context.now)
+        return StoreAnswer(language=language, store=shown), until
+
+    return _until_changed(context, (store.id, language, None), answer), language
+
+
 def _json(body: bytes, lang: str) -> Response[Any]:
     """An answer already encoded, of the type its handler declares (and the API's schema shows)."""
     return Response(body, media_type="application/json", headers={"Content-Language": lang, "Vary": "Accept-Language"})
@@ -110,19 +142,7 @@ class PublicController(Controller):
         accept_language: AcceptLanguage = None,
         city: City = None,
     ) -> Response[StoreList]:
-        book = context.book
-        language = language_for(context, lang, accept_language)
-
-        def answer() -> tuple[StoreList, dt.datetime]:
-            shown = [
-                public_store_until(book, store, language, context.now)
-                for store in book.stores
-                if city is None or city.casefold() in {name.casefold() for name in every(store.city)}
-            ]
-            until = min((until for _, until in shown), default=dt.datetime.max.replace(tzinfo=dt.UTC))
-            return StoreList(language=language, stores=[store for store, _ in shown]), until
-
-        return _json(_until_changed(context, ("*", language, city.casefold() if city else None), answer), language)
+        return _json(*store_list(context, lang, accept_language, city))
 
     @get("/stores/{store_id:str}", summary="One store", sync_to_thread=False, response_headers=LANGUAGE_HEADERS, operation_class=NoToken, responses=problems(404, 429))
     def store(
@@ -132,17 +152,7 @@ class PublicController(Controller):
         lang: Lang = None,
         accept_language: AcceptLanguage = None,
     ) -> Response[StoreAnswer]:
-        book = context.book
-        store = book.stores_by_id.get(store_id)
-        if store is None:
-            raise NotFound(f"no store '{store_id}'")
-        language = language_for(context, lang, accept_language)
-
-        def answer() -> tuple[StoreAnswer, dt.datetime]:
-            shown, until = public_store_until(book, store, language, context.now)
-            return StoreAnswer(language=language, store=shown), until
-
-        return _json(_until_changed(context, (store.id, language, None), answer), language)
+        return _json(*one_store(context, store_id, lang, accept_language))
 
     @get("/faq", summary="The FAQ, grouped by topic", sync_to_thread=False, response_headers=LANGUAGE_HEADERS, operation_class=NoToken, responses=problems(429))
     def faq(

@@ -1,45 +1,36 @@
 """`/s/{token}`: the survey a customer opens from a QR code (GET) and sends (POST), as lean routes.
 
-Role: anyone. The busiest public route, so it is answered ahead of Litestar's router (`SurveyFront`), which
-with the public layer's middleware and the handler machinery (dependency injection, parameter parsing, the
-response object and its cookie jar) cost more than the route's own work. Measured per request by
-`bench/requests.py` on the event loop (issue 14): the post cost 684 µs against 89 µs for a bare form
-handler; of it ~110 µs the cookie (`Cookie.simple_cookie` copies dataclasses), ~170 µs the thank-you
-template rendered every time, ~115 µs the incentive's money formatted by Babel every time, ~60 µs
-parameter parsing and injection, and a read of the survey's version per post. Then, with all of that gone,
-the router, the layer's middleware and the handler around the route's own work still cost ~80 µs of the
-~280 µs a post spent without its storage (in-process, median of 4 rounds), against ~100 µs for the bare
-form post. Here the scope is read directly, the cookie header is written as text, and the thank-you page,
-like the blank survey page, is rendered once per published book, place, language and outcome, with slots
-for what differs per answer (the reward code, the complaint link).
+Role: anyone. The busiest public route, so it is answered ahead of Litestar's router (`front.Front`, which
+says what still applies there as on every public route). With the router, the public layer's middleware and
+the handler machinery (dependency injection, parameter parsing, the response object and its cookie jar),
+it cost more than the route's own work. Measured per request by `bench/requests.py` on the event loop
+(issue 14): the post cost 684 µs against 89 µs for a bare form handler; of it ~110 µs the cookie
+(`Cookie.simple_cookie` copies dataclasses), ~170 µs the thank-you template rendered every time, ~115 µs
+the incentive's money formatted by Babel every time, ~60 µs parameter parsing and injection, and a read of
+the survey's version per post. Then, with all of that gone, the router, the layer's middleware and the
+handler around the route's own work still cost ~80 µs of the ~280 µs a post spent without its storage
+(in-process, median of 4 rounds), against ~100 µs for the bare form post. Here the scope is read directly,
+the cookie header is written as text, and the thank-you page, like the blank survey page, is rendered once
+per published book, place, language and outcome, with slots for what differs per answer (the reward code,
+the complaint link).
 
-What still applies as on every public route: the public rate limit (`limits.check`, as the public layer's
-middleware), the request body limit, the Host check, the error pages in the customer's language
-(exceptions go to the app's handlers, through Litestar's exception middleware, which stays in front), the
-security headers (the app's `before_send`). The routes stay registered with Litestar too, for whatever
-`SurveyFront` passes on (another method, a root path). Everything the pages did before, they still do
-(tests/test_survey_route.py): the signed link, the per-address flood limit, the form token's nonce and the
-duplicate absorbed, validation with the answers shown again, storage in the group commit, the reward, the
-page and the browser cookie.
+The routes stay registered with Litestar too, for whatever `Front` passes on (another method, a root path).
+Everything the pages did before, they still do (tests/test_survey_route.py): the signed link, the
+per-address flood limit, the form token's nonce and the duplicate absorbed, validation with the answers
+shown again, storage in the group commit, the reward, the page and the browser cookie.
 """
 
 from __future__ import annotations
 
-import re
 import secrets
 from collections.abc import Callable
-from typing import Any, cast
+from typing import Any
 from urllib.parse import parse_qs
 
 from jinja2.utils import url_quote
 from litestar import Request, get, post
-from litestar._asgi.utils import is_valid_host
-from litestar.enums import ScopeType
-from litestar.exceptions import ClientException, InternalServerException
-from litestar.exceptions.http_exceptions import RequestEntityTooLarge
 from litestar.handlers import HTTPRouteHandler
-from litestar.types import ASGIApp, ExceptionHandlersMap, HTTPReceiveMessage, Receive, Scope, Send
-from litestar.utils.scope.state import ScopeState
+from litestar.types import ASGIApp, Receive, Scope, Send
 from markupsafe import escape
 
 from ..book import Book, pick
@@ -51,7 +42,7 @@ from ..render import render
 from ..services import feedback
 from ..words import words
 from .context import Context
-from .limits import RateLimit, check, client_address
+from .limits import client_address
 from .pages import (
     BROWSER_COOKIE,
     FORM_MAX_BYTES,
@@ -79,73 +70,13 @@ def survey_routes(context_of: Callable[[], Context]) -> list[HTTPRouteHandler]:
 
     @get("/s/{token:str}", sync_to_thread=False, include_in_schema=False)
     def page(request: Request[Any, Any, Any]) -> ASGIApp:
-        return _page(context_of(), request.scope, _headers(request.scope), request.path_params["token"])
+        return page_answer(context_of(), request.scope, survey_headers(request.scope), request.path_params["token"])
 
     @post("/s/{token:str}", include_in_schema=False, request_max_body_size=FORM_MAX_BYTES)
     async def submit(request: Request[Any, Any, Any]) -> ASGIApp:
-        return await _submit(context_of(), request.scope, await request.body(), _headers(request.scope), request.path_params["token"])
+        return await submit_answer(context_of(), request.scope, await request.body(), survey_headers(request.scope), request.path_params["token"])
 
     return [page, submit]
-
-
-_PATH = re.compile(r"/s/([^/]+)")
-
-
-class SurveyFront:
-    """The survey's GET and POST, answered before `router` (the app's, in the app's exception middleware): the
-    routing, the public layer's middleware and the handler machinery skipped, what they enforce done here as they
-    do it. Every other request, and any this one does not fully recognise, goes on to `router` unchanged."""
-
-    def __init__(
-        self, router: ASGIApp, context_of: Callable[[], Context], public_limit: Callable[[], RateLimit], exception_handlers: ExceptionHandlersMap
-    ):
-        self.router, self.context_of, self.public_limit, self.exception_handlers = router, context_of, public_limit, exception_handlers
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        path = scope["path"]
-        found = _PATH.fullmatch(path) if path.startswith("/s/") and scope["type"] == ScopeType.HTTP and not scope.get("root_path") else None
-        method = scope.get("method")
-        if found is None or method not in ("GET", "POST") or not _valid_host(scope):
-            await self.router(scope, receive, send)
-            return
-        ScopeState.from_scope(scope).exception_handlers = self.exception_handlers  # as the router sets them for its routes
-        check(self.public_limit(), scope)
-        context, headers = self.context_of(), _headers(scope)
-        if method == "GET":
-            answer = _page(context, scope, headers, found[1])
-        else:
-            answer = await _submit(context, scope, await _form_body(scope, receive), headers, found[1])
-        await answer(scope, receive, send)
-
-
-def _valid_host(scope: Scope) -> bool:
-    """Litestar's router refuses a malformed Host header (400); the same requests go to it."""
-    host = next((value for name, value in scope["headers"] if name == b"host"), None)
-    return host is None or is_valid_host(host)
-
-
-async def _form_body(scope: Scope, receive: Receive) -> bytes:
-    """The posted form, at most `FORM_MAX_BYTES` (a longer one is refused as Litestar refuses it: 413)."""
-    announced = next((value.decode("latin-1") for name, value in scope["headers"] if name == b"content-length"), None)
-    try:
-        too_long = announced is not None and int(announced) > FORM_MAX_BYTES
-    except ValueError:
-        raise ClientException(f"Invalid content-length: {announced!r}") from None
-    if too_long:
-        raise RequestEntityTooLarge
-    chunks: list[bytes] = []
-    size = 0
-    while True:
-        event = cast("HTTPReceiveMessage", await receive())
-        if event["type"] == "http.disconnect":
-            raise InternalServerException("client disconnected prematurely")
-        chunk = event.get("body", b"")
-        size += len(chunk)
-        if size > FORM_MAX_BYTES:
-            raise RequestEntityTooLarge
-        chunks.append(chunk)
-        if not event.get("more_body", False):
-            return b"".join(chunks)
 
 
 class _Page:
@@ -162,7 +93,7 @@ class _Page:
         await send({"type": "http.response.body", "body": self.body, "more_body": False})
 
 
-def _headers(scope: Scope) -> dict[str, str]:
+def survey_headers(scope: Scope) -> dict[str, str]:
     """The request headers this route reads (the first of each), by lower-case name."""
     wanted: dict[str, str] = {}
     for name, value in scope["headers"]:
@@ -195,7 +126,7 @@ def _resolve(context: Context, token: str) -> tuple[Store, str]:
     return context.book.stores_by_id[found[0]], found[1]
 
 
-def _page(context: Context, scope: Scope, headers: dict[str, str], token: str) -> _Page:
+def page_answer(context: Context, scope: Scope, headers: dict[str, str], token: str) -> _Page:
     store, touchpoint_id = _resolve(context, token)
     lang = parse_qs(scope["query_string"].decode("latin-1")).get("lang", [None])[-1]
     language = store_language(context, store, lang, headers.get("accept-language"))
@@ -205,7 +136,7 @@ def _page(context: Context, scope: Scope, headers: dict[str, str], token: str) -
     return _Page(200, page.replace(_TOKEN_SLOT, fresh.encode(), 1), cookie)
 
 
-async def _submit(context: Context, scope: Scope, body: bytes, headers: dict[str, str], token: str) -> _Page:
+async def submit_answer(context: Context, scope: Scope, body: bytes, headers: dict[str, str], token: str) -> _Page:
     store, touchpoint_id = _resolve(context, token)
     check_form_limit(context, scope, store.id)
     form = parse_qs(body.decode("utf-8", "replace"), keep_blank_values=True)
