@@ -41,6 +41,8 @@ from audit_api.domain.scoring import Answer, Score, score
 from audit_api.store import Database, current_version
 from audit_api.store.visits import AuditResult
 
+Row = tuple[object, ...]  # one row for executemany, its columns in the statement's order
+
 CHUNK = 20_000  # rows of the main table a transaction
 _encode = msgspec.json.Encoder(order="deterministic").encode  # as services/visits.py stores a body
 _result = msgspec.json.Encoder().encode  # as store/visits.py stores a result
@@ -165,7 +167,7 @@ def generate_audits(
     if version is None:
         raise ValueError(f"publish a book with the checklist {checklist_id!r} first")
     variants = _audit_variants(book, checklist_id, pick)
-    visit_ids = []
+    visit_ids: list[str] = []
     with rollups_set_aside(database, rebuild=rollups):
         _write_audits(database, book, count, stores, pick, variants, version.version, auditor_ids, assigned_by, first_day, days,
                       checklist_id, seed, visit_ids)
@@ -178,7 +180,9 @@ def _write_audits(
     visit_ids: list[str],
 ) -> None:
     for part in _chunks(count):
-        visits, events, audits = [], [], []
+        visits: list[Row] = []
+        events: list[Row] = []
+        audits: list[Row] = []
         for n in part:
             store = stores[n % len(stores)]
             day, started = _moments(pick, store, first_day, days, n, count)
@@ -209,7 +213,7 @@ def _write_audits(
             _insert_audits(db, visits, events, audits)
 
 
-def _insert_audits(db: sqlite_utils.Database, visits: list[tuple], events: list[tuple], audits: list[tuple]) -> None:
+def _insert_audits(db: sqlite_utils.Database, visits: list[Row], events: list[Row], audits: list[Row]) -> None:
     db.conn.executemany(
         "INSERT INTO visits (id, store_id, checklist_id, checklist_version, auditor_id, assigned_by, window_start, window_end, "
         "scenario, state, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -262,7 +266,7 @@ def _survey_variants(survey: Survey, pick: random.Random) -> list[_Filled]:
             value = next((answers.get(q.id) for q in survey.questions if q.metric == metric), None)
             return value if isinstance(value, int) and not isinstance(value, bool) else None
 
-        dimensions = [
+        dimensions: list[tuple[str, str, int, int, int]] = [
             (q.id, q.dimension, value, q.min, q.max) for q in survey.questions
             if isinstance(q, RatingQuestion) and q.dimension is not None and isinstance(value := answers.get(q.id), int)
         ]
@@ -349,7 +353,9 @@ def _write_complaints(
 ) -> None:
     procedure = book.chain.complaints
     for part in _chunks(count):
-        rows, events, contacts = [], [], []
+        rows: list[Row] = []
+        events: list[Row] = []
+        contacts: list[Row] = []
         for n in part:
             store = stores[n % len(stores)]
             day, received = _moments(pick, store, first_day, days, n, count)

@@ -76,7 +76,11 @@ def row_by_row(database: Database, user: User, since: dt.date | None, until: dt.
     for op, day in ((">=", since), ("<=", until)):
         if day is not None:
             sql, args = f"{sql} AND local_day {op} ?", [*args, day.isoformat()]
-    return sum(1 for row in database.read().query(sql, args) if msgspec.convert({**row, "suspect": bool(row["suspect"])}, _Row))
+    count = 0
+    for row in database.read().query(sql, args):
+        msgspec.convert({**row, "suspect": bool(row["suspect"])}, _Row)
+        count += 1
+    return count
 
 
 def timed(call: Callable[[], object], rounds: int = 3) -> float:

@@ -9,6 +9,7 @@ import sqlite3
 import sys
 import threading
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qs
 from uuid import UUID
 
@@ -35,7 +36,7 @@ def bare_decode(audit_id: FromPath[UUID], data: JSONBody[AuditSubmission]) -> di
 
 
 @post("/bench/form", include_in_schema=False, status_code=200)
-async def bare_form(request: Request) -> Response[str]:
+async def bare_form(request: Request[Any, Any, Any]) -> Response[str]:
     """The baseline for survey posts: Litestar reads and parses the same form, and stores nothing."""
     parse_qs((await request.body()).decode())
     return Response("<!doctype html><p>ok</p>", media_type="text/html")
@@ -61,7 +62,7 @@ _durable: _Durable | None = None
 
 
 @post("/bench/durable", include_in_schema=False, status_code=200)
-async def bare_durable(request: Request) -> dict[str, bool]:
+async def bare_durable(request: Request[Any, Any, Any]) -> dict[str, bool]:
     """The durable baseline for submissions: the body read, then one insert and one durable commit on a worker
     thread, the least a submission that must survive a power cut can do."""
     body = await request.body()

@@ -24,16 +24,17 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def serve(db: Path, port: int, workers: int | None = None) -> subprocess.Popen[bytes]:
+def serve(db: Path, port: int, workers: int | None = None, tree: Path = ROOT) -> subprocess.Popen[bytes]:
     """The bench server (`bench.server`: the app and its baselines, one process) on `db`; with `workers`, the
-    product's own `audit serve --workers N` instead, its limits lifted (the load comes from one address)."""
+    product's own `audit serve --workers N` instead, its limits lifted (the load comes from one address). The code
+    is `tree`'s (`bench.ab` starts an earlier commit's)."""
     if workers is None:
         command = [sys.executable, "-m", "bench.server", str(db), str(port)]
     else:
         command = [sys.executable, "-m", "audit_api.cli", "serve", "--db", str(db), "--port", str(port), "--workers", str(workers)]
     env = {**os.environ, "AUDIT_PUBLIC_RATE_LIMIT": str(10**9), "AUDIT_FORM_RATE_LIMIT": str(10**9), "AUDIT_SITE_DIR": str(db.parent / "no-site")}
     quiet = subprocess.DEVNULL if workers is not None else None  # `audit serve` logs every request
-    server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=quiet, stderr=quiet)
+    server = subprocess.Popen(command, cwd=tree, env=env, stdout=quiet, stderr=quiet)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:

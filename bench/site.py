@@ -11,6 +11,7 @@ import json
 import shutil
 import tempfile
 import time
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -46,12 +47,12 @@ def minimal_build(book: Book, out: Path, now: dt.datetime, jobs: int = 2) -> Non
         (work / "mkdocs.yml").write_text(json.dumps(config), encoding="utf-8")
         configs.append(str(work / "mkdocs.yml"))
     with ProcessPoolExecutor(max_workers=jobs) as pool:
-        errors = [e for e in pool.map(_mkdocs_build, configs) if e]
+        errors = [error for error, _ in pool.map(_mkdocs_build, configs) if error]
     if errors:
         raise SystemExit("\n".join(errors))
 
 
-def timed(action) -> float:
+def timed(action: Callable[[], object]) -> float:
     start = time.perf_counter()
     action()
     return time.perf_counter() - start

@@ -8,11 +8,12 @@ from collections.abc import Iterator
 import msgspec
 
 from audit_api.book import Book
+from audit_api.book.items import ChoiceItem
 from audit_api.services import accounts, visits
 from audit_api.store import Database
 
 
-def _answers(book: Book) -> list[dict]:
+def _answers(book: Book) -> list[dict[str, object]]:
     """The demo in-store checklist fully answered, with a realistic mix of results."""
     answers = []
     for n, item in enumerate(i for stage in book.checklists_by_id["in-store-visit"].stages for i in stage.items):
@@ -20,13 +21,13 @@ def _answers(book: Book) -> list[dict]:
             "yes_no": n % 5 != 0,
             "scale": getattr(item, "max", 0) - n % 2,
             "number": getattr(item, "target", 0) * (1.2 if n % 3 == 0 else 0.8),
-            "choice": item.choices[n % 2].id if item.kind == "choice" else None,
+            "choice": item.choices[n % 2].id if isinstance(item, ChoiceItem) else None,
         }[item.kind]
         answers.append({"item": item.id, "value": value, "comment": "Seen at 10:40, staff busy restocking." if value is False else ""})
     return answers
 
 
-def _body(visit_id: str, answers: list[dict]) -> bytes:
+def _body(visit_id: str, answers: list[dict[str, object]]) -> bytes:
     start = dt.datetime.now(dt.UTC).replace(microsecond=0) - dt.timedelta(hours=1)
     return msgspec.json.encode(
         {
