@@ -24,6 +24,7 @@ from audit_api.services import accounts
 from audit_api.store import Database, migrate, publish
 
 from . import data
+from .figures import keep
 from .serving import Peak, cpu_seconds, free_port, serve
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -69,6 +70,7 @@ def main(count: int = 100_000) -> None:
         try:
             print("| format | rows | MB | seconds | rows/s | server CPU s | server RSS before, MB | highest, MB | growth, MB |")
             print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+            kept: list[dict[str, object]] = []
             for fmt in ("csv", "csv", "jsonl"):
                 cpu = cpu_seconds(server.pid)
                 with Peak(server.pid) as peak:
@@ -76,6 +78,12 @@ def main(count: int = 100_000) -> None:
                 cpu = cpu_seconds(server.pid) - cpu
                 print(f"| {fmt} | {rows:,} | {size / 1e6:.0f} | {seconds:.1f} | {rows / seconds:,.0f} | {cpu:.1f} | {peak.before:.0f} | "
                       f"{peak.highest:.0f} | {peak.highest - peak.before:.0f} |")
+                kept.append({
+                    "name": f"export of {count:,} audits, {fmt}", "rows": rows, "mb": round(size / 1e6, 1), "seconds": round(seconds, 2),
+                    "rows_s": round(rows / seconds), "server_cpu_s": round(cpu, 2), "server_rss_before_mb": round(peak.before, 1),
+                    "server_rss_highest_mb": round(peak.highest, 1),
+                })
+            keep("export", kept)
         finally:
             server.terminate()
             server.wait(timeout=10)

@@ -33,6 +33,8 @@ from audit_api.domain.forms import SurveyAnswers
 from audit_api.services import feedback
 from audit_api.store import Database, migrate, publish
 
+from .figures import keep
+
 ROOT = Path(__file__).resolve().parent.parent
 NOW = dt.datetime(2027, 6, 1, 12, 0, tzinfo=dt.UTC)
 STORES = ("sarajevo-ferhadija", "sarajevo-alta")
@@ -159,6 +161,7 @@ def main(responses: int = 200_000, complaints: int = 20_000) -> None:
               f"{_ms(baseline)} ms")
         print("| purge | batches | purge s | hold ms: median | p99 | longest | answers | wait ms: p99 | longest | longest / quiet |")
         print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+        kept: list[dict[str, object]] = []
         for label, size in ((f"in batches of {feedback.PURGE_BATCH}", feedback.PURGE_BATCH), ("one transaction per table (before)", responses)):
             database = _copy(source, Path(folder) / f"{size}.db")
             answering = Answering(database, book)
@@ -167,7 +170,14 @@ def main(responses: int = 200_000, complaints: int = 20_000) -> None:
             holds, waits = database.holds, answering.waits
             print(f"| {label} | {reports[0].batches} | {took:.1f} | {_ms(statistics.median(holds))} | {_ms(_p99(holds))} | "
                   f"{_ms(max(holds))} | {len(waits)} | {_ms(_p99(waits))} | {_ms(max(waits))} | {max(waits) / baseline:.1f} |")
+            kept.append({
+                "name": label, "batches": reports[0].batches, "purge_s": round(took, 2), "hold_ms_median": round(statistics.median(holds) * 1000, 2),
+                "hold_ms_p99": round(_p99(holds) * 1000, 2), "hold_ms_longest": round(max(holds) * 1000, 2), "answers": len(waits),
+                "wait_ms_p99": round(_p99(waits) * 1000, 2), "wait_ms_longest": round(max(waits) * 1000, 2),
+                "longest_over_quiet": round(max(waits) / baseline, 2), "quiet_wait_ms_longest": round(baseline * 1000, 2),
+            })
             database.close()
+        keep("purge", kept)
         source.close()
 
 

@@ -21,6 +21,8 @@ from audit_api.book import Book, load_book
 from audit_api.site.build import _mkdocs_build, build_site
 from audit_api.site.pages import pages_for
 
+from .figures import keep
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -76,6 +78,11 @@ def main() -> None:
         print(f"{stores:7d} {pages:6d} {ours:8.1f} {minimal:10.1f} {ours / minimal:13.2f}")
     (_, _, small, _), (_, _, large, _) = rows
     print(f"1000 stores / 250 stores: {large / small:.2f} (linear growth would be 4.0)")
+    keep("site", [
+        {"name": f"site build, {stores} stores", "stores": stores, "pages": pages, "ours_s": round(ours, 2), "minimal_s": round(minimal, 2),
+         "ratio": round(ours / minimal, 3)}
+        for stores, pages, ours, minimal in rows
+    ])
 
 
 if __name__ == "__main__":
