@@ -110,8 +110,8 @@ class Answering:
         answers = SurveyAnswers(answers={"recommend": 9, "satisfied": 4, "improve": "Friendly staff."}, contact=None)
         while not self._stop.is_set():
             started = time.perf_counter()
-            feedback.save_response(self.database, survey, version, at=store, touchpoint_id="checkout", language="bs",
-                                   answers=answers, browser=None, now=NOW).result()
+            self.database.submit(feedback.response_job(survey, version, at=store, touchpoint_id="checkout", language="bs",
+                                   answers=answers, browser=None, now=NOW)).result()
             self.waits.append(time.perf_counter() - started)
             time.sleep(PACE)
 

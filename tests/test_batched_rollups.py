@@ -33,11 +33,11 @@ def test_a_batch_of_answers_with_a_failing_job_sums_as_a_rebuild(loaded: Databas
         for n, (store_id, touchpoint) in enumerate([("sarajevo-ferhadija", "checkout"), ("sarajevo-ferhadija", "fitting-room"),
                                                      ("moskva-arbat", "checkout")] * 4):
             answers = SurveyAnswers(answers={"recommend": n % 11, "satisfied": 1 + n % 5, "easy": 1 + n % 7, "staff-friendly": 1 + n % 5}, contact=None)
-            futures.append(feedback.save_response(
-                loaded, survey, 1, at=BOOK.stores_by_id[store_id], touchpoint_id=touchpoint, language="en", answers=answers,
+            futures.append(loaded.submit(feedback.response_job(
+                survey, 1, at=BOOK.stores_by_id[store_id], touchpoint_id=touchpoint, language="en", answers=answers,
                 browser=f"browser-{n % 5}", now=NOON_TUESDAY + dt.timedelta(days=n % 3, minutes=n),
                 origin=feedback.Origin(form_nonce=None, token_problem=None if n % 4 else "no_form_token", address_key="one-address"),
-            ))
+            )))
 
         def fails_after_counting(db: sqlite_utils.Database) -> None:
             kept = store.NewResponse(

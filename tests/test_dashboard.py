@@ -87,11 +87,11 @@ def audited(database: Database, admin: User, auditor: User) -> None:
 def answer(database: Database, store_id: str, instant: dt.datetime, suspect: bool = False, **given: int) -> None:
     survey = BOOK.surveys_by_id["store-feedback"]
     origin = feedback.Origin(token_problem="no_form_token") if suspect else feedback.VOUCHED
-    feedback.save_response(
-        database, survey, 1, at=BOOK.stores_by_id[store_id], touchpoint_id="checkout", language="en",
+    database.submit(feedback.response_job(
+        survey, 1, at=BOOK.stores_by_id[store_id], touchpoint_id="checkout", language="en",
         answers=SurveyAnswers(answers={k.replace("_", "-"): v for k, v in given.items()}, contact=None), browser=None, now=instant,
         origin=origin,
-    ).result()
+    )).result()
 
 
 def answered(database: Database) -> None:

@@ -129,9 +129,9 @@ def test_periods_are_store_local_days(loaded: Database, actors: dict[str, Actor]
                          contact=Contact(name="Ivan", email="ivan@example.com", phone="+7 900 000 00 00"))
     ticket = feedback.file_complaint(loaded, BOOK, form, "ru", late_evening)
     survey, version = feedback.current_survey(loaded, BOOK, store, "checkout")
-    feedback.save_response(loaded, survey, version, at=store, touchpoint_id="checkout", language="ru",
+    loaded.submit(feedback.response_job(survey, version, at=store, touchpoint_id="checkout", language="ru",
                            answers=SurveyAnswers(answers={"recommend": 9, "satisfied": 4}, contact=None), browser=None,
-                           now=late_evening).result()
+                           now=late_evening)).result()
     with make_client(loaded) as client:
         on_24th = _csv(client, actors["admin"], "complaints", **{"from": "2026-11-24", "to": "2026-11-24"})
         on_23rd = _csv(client, actors["admin"], "complaints", **{"from": "2026-11-23", "to": "2026-11-23"})
@@ -155,8 +155,8 @@ def test_json_lines_parse_with_their_types(loaded: Database, actors: dict[str, A
     survey, version = feedback.current_survey(loaded, BOOK, store, "checkout")
     for contact in (None, Contact(name="Amra", email="amra@example.com", phone="061 000 000")):
         answers = {"recommend": 10, "satisfied": 5, "contact-ok": contact is not None}
-        feedback.save_response(loaded, survey, version, at=store, touchpoint_id="checkout", language="bs",
-                               answers=SurveyAnswers(answers=answers, contact=contact), browser=None, now=VISIT_START).result()
+        loaded.submit(feedback.response_job(survey, version, at=store, touchpoint_id="checkout", language="bs",
+                               answers=SurveyAnswers(answers=answers, contact=contact), browser=None, now=VISIT_START)).result()
     with make_client(loaded) as client:
         audits = client.get("/api/v1/exports/audits", params={"format": "jsonl"}, headers=actors["manager_x"].headers)
         responses = client.get("/api/v1/exports/responses", params={"format": "jsonl"}, headers=actors["manager_x"].headers)

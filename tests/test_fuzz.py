@@ -117,7 +117,7 @@ def stripped(raw: list[str]) -> list[str]:
 def test_read_survey_reads_any_form(form: forms.Form) -> None:
     answers, errors = forms.read_survey(SURVEY, form)
     assert set(errors.values()) <= LABEL_KEYS, "every error is a label the page can show"
-    msgspec.json.encode(answers.answers)  # what save_response stores
+    msgspec.json.encode(answers.answers)  # what response_job stores
     for question in SURVEY.questions:
         value = answers.answers.get(question.id)
         if value is None:

@@ -34,7 +34,7 @@ def test_ces() -> None:
 def _respond(database: Database, store: str, touchpoint: str, at: dt.datetime, recommend: int, satisfied: int, easy: int) -> None:
     survey = BOOK.surveys[0]
     answers = SurveyAnswers(answers={"recommend": recommend, "satisfied": satisfied, "easy": easy}, contact=None)
-    feedback.save_response(database, survey, 1, at=BOOK.stores_by_id[store], touchpoint_id=touchpoint, language="en", answers=answers, browser=None, now=at).result()
+    database.submit(feedback.response_job(survey, 1, at=BOOK.stores_by_id[store], touchpoint_id=touchpoint, language="en", answers=answers, browser=None, now=at)).result()
 
 
 def test_metrics_api_per_store_touchpoint_and_period(loaded: Database, actors: dict[str, Actor]) -> None:

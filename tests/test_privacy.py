@@ -22,7 +22,7 @@ def test_purge_removes_old_personal_data_and_keeps_scores(loaded: Database) -> N
     contact = Contact(name="Amra", email="amra@example.com", phone="+387 61 000 000")
     for at in (old, recent):
         answers = SurveyAnswers(answers={"recommend": 3, "satisfied": 2, "improve": "Call me, Amra, on my mobile", "contact-ok": True}, contact=contact)
-        feedback.save_response(loaded, survey, 1, at=BOOK.stores_by_id[STORE_X], touchpoint_id="checkout", language="en", answers=answers, browser=None, now=at).result()
+        loaded.submit(feedback.response_job(survey, 1, at=BOOK.stores_by_id[STORE_X], touchpoint_id="checkout", language="en", answers=answers, browser=None, now=at)).result()
         form = ComplaintForm(store_id=STORE_X, happened_on=at.date(), what="My name is Amra and...", desired="refund", contact=contact)
         feedback.file_complaint(loaded, BOOK, form, "en", at)
 

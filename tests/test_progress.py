@@ -145,8 +145,8 @@ def _old_feedback(database: Database) -> None:
     store = BOOK.stores_by_id[STORE_X]
     for n in range(3):
         answers = SurveyAnswers(answers={"recommend": 9, "satisfied": 4, "improve": "Call me", "contact-ok": True}, contact=contact)
-        feedback.save_response(database, BOOK.surveys[0], 1, at=store, touchpoint_id="checkout", language="en", answers=answers,
-                               browser=None, now=old - dt.timedelta(minutes=n)).result()
+        database.submit(feedback.response_job(BOOK.surveys[0], 1, at=store, touchpoint_id="checkout", language="en", answers=answers,
+                               browser=None, now=old - dt.timedelta(minutes=n))).result()
     for n in range(2):
         form = ComplaintForm(store_id=STORE_X, happened_on=old.date(), what="My name is Amra", desired="refund", contact=contact)
         feedback.file_complaint(database, BOOK, form, "en", old - dt.timedelta(minutes=n))

@@ -37,10 +37,10 @@ def _answer(database: Database, at: dt.datetime, *, text: bool, contact: bool, a
     if text:
         answers["improve"] = "Call me, Amra, on my mobile"
     origin = feedback.Origin(address_key="hash-of-an-address") if address else feedback.VOUCHED
-    feedback.save_response(
-        database, BOOK.surveys[0], 1, at=BOOK.stores_by_id[STORE_X], touchpoint_id="checkout", language="en",
+    database.submit(feedback.response_job(
+        BOOK.surveys[0], 1, at=BOOK.stores_by_id[STORE_X], touchpoint_id="checkout", language="en",
         answers=SurveyAnswers(answers=answers, contact=CONTACT if contact else None), browser=None, now=at, origin=origin,
-    ).result()
+    )).result()
 
 
 def _complain(database: Database, at: dt.datetime, *, contact: bool) -> None:
@@ -208,10 +208,10 @@ def test_an_answer_sent_while_the_purge_runs_is_committed_before_its_next_batch(
         holding.wait(timeout=60)
         purging = threading.Thread(target=lambda: events.append(repr(feedback.purge(database, BOOK, NOW, batch_size=BATCH))))
         purging.start()
-        answer = feedback.save_response(
-            database, BOOK.surveys[0], 1, at=BOOK.stores_by_id[STORE_X], touchpoint_id="checkout", language="en",
+        answer = database.submit(feedback.response_job(
+            BOOK.surveys[0], 1, at=BOOK.stores_by_id[STORE_X], touchpoint_id="checkout", language="en",
             answers=SurveyAnswers(answers={"recommend": 10}, contact=None), browser=None, now=NOW,
-        )
+        ))
         answer.add_done_callback(lambda _: events.append("answer"))
         go_on.set()
         purging.join(timeout=60)

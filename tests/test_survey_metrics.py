@@ -59,10 +59,10 @@ def fill(database: Database) -> None:
         assert touchpoint is not None
         survey = BOOK.surveys_by_id[BOOK.survey_id_for(store, touchpoint) or ""]
         origin = feedback.Origin(token_problem="no_form_token") if suspect else feedback.VOUCHED
-        feedback.save_response(
-            database, survey, 1, at=store, touchpoint_id=touchpoint_id, language="en",
+        database.submit(feedback.response_job(
+            survey, 1, at=store, touchpoint_id=touchpoint_id, language="en",
             answers=SurveyAnswers(answers=dict(given), contact=None), browser=None, now=instant, origin=origin,
-        ).result()
+        )).result()
 
 
 def metrics(client: Any, actor: Actor, **params: str) -> dict[str, Any]:

@@ -136,7 +136,7 @@ def test_a_coupon_incentive_gives_each_response_its_own_code(loaded: Database) -
     coupon = msgspec.structs.replace(survey, incentive=msgspec.structs.replace(survey.incentive, kind="coupon", code_prefix="LIPA"))
     answers = SurveyAnswers(answers={"recommend": 9, "satisfied": 5}, contact=None)
     codes = [
-        feedback.save_response(loaded, coupon, 1, at=book.stores_by_id[STORE], touchpoint_id=TOUCHPOINT, language="en", answers=answers, browser=None, now=NOON_TUESDAY).result().reward
+        loaded.submit(feedback.response_job(coupon, 1, at=book.stores_by_id[STORE], touchpoint_id=TOUCHPOINT, language="en", answers=answers, browser=None, now=NOON_TUESDAY)).result().reward
         for _ in range(50)
     ]
     assert len(set(codes)) == 50 and all(code.startswith("LIPA-") and len(code) == 13 for code in codes)

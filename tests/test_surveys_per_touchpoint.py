@@ -93,9 +93,9 @@ def test_codes_take_their_prefix_from_the_book(loaded: Database) -> None:
     plain_coupon, plain_draw = (msgspec.structs.replace(store_survey, incentive=Incentive(kind=kind, text="-")) for kind in ("coupon", "prize_draw"))
     answers = SurveyAnswers(answers={"recommend": 9, "satisfied": 5}, contact=None)
     codes = [
-        feedback.save_response(
-            loaded, survey, 1, at=BOOK.stores_by_id[STORE], touchpoint_id="checkout", language="en", answers=answers, browser=None, now=NOON_TUESDAY
-        ).result().reward or ""
+        loaded.submit(feedback.response_job(
+            survey, 1, at=BOOK.stores_by_id[STORE], touchpoint_id="checkout", language="en", answers=answers, browser=None, now=NOON_TUESDAY
+        )).result().reward or ""
         for survey in (store_survey, phone_survey, plain_coupon, plain_draw)
     ]
     # The book's prefixes; without one, a word of no chain that says what the code is.

@@ -27,7 +27,6 @@ import secrets
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future
 from typing import Any, Literal
 
 import msgspec
@@ -213,11 +212,6 @@ def _dimension_answers(survey: Survey, answers: SurveyAnswers) -> list[Dimension
     ]
 
 
-def save_response(database: Database, survey: Survey, survey_version: int, **answer: Any) -> Future[Receipt]:
-    """Store one response (group commit): `response_job`'s, which says what it stores, with its arguments."""
-    return database.submit(response_job(survey, survey_version, **answer))
-
-
 def response_job(
     survey: Survey,
     survey_version: int,
@@ -231,8 +225,8 @@ def response_job(
     origin: Origin = VOUCHED,
     limits: SurveyLimits = DEFAULT_LIMITS,
 ) -> Callable[[sqlite_utils.Database], Receipt]:
-    """The group commit's job that stores one response (`Database.submit`, or `submit_on_loop` from the event loop).
-    A second one from the same browser and store within ten
+    """The group commit's job that stores one response: `database.submit(job)` (its future resolves once the answer is
+    on disk), or `submit_on_loop` from the event loop. A second one from the same browser and store within ten
     minutes is absorbed: nothing new is stored and the first receipt is shown again. An answer without
     a good, unused form token or over the book's limits is stored as suspect, without a reward. The
     response keeps its day in the store's time zone, and its dimension answers go in the same transaction."""
