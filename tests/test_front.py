@@ -25,6 +25,9 @@ ASKED: list[tuple[str, dict[str, str]]] = [
     ("/api/v1/stores?city=Sarajevo", {}),
     ("/api/v1/stores?city=%D0%9C%D0%BE%D1%81%D0%BA%D0%B2%D0%B0&lang=en", {}),  # Москва
     ("/api/v1/stores?city=nowhere", {"Accept-Language": "sw, en;q=0.5"}),
+    ("/api/v1/stores?city=", {}),
+    ("/api/v1/stores?city&lang=%FF", {}),
+    ("/api/v1/stores?lang=ru&", {}),
     ("/api/v1/stores", {"Accept-Language": "ru-RU,ru;q=0.9,en;q=0.8"}),
     ("/api/v1/stores", {"Accept-Language": ";;q=x, *"}),
     ("/api/v1/stores/sarajevo-alta", {}),
