@@ -61,6 +61,7 @@ class Front:
 
 
 def _recognised(scope: HTTPScope) -> Answer | None:
+    """The answer to a request of the routes above that this front answers; None for the router's."""
     path, method = scope["path"], scope["method"]
     if path.startswith("/s/") and method in ("GET", "POST") and (found := _SURVEY.fullmatch(path)):
         return _survey(scope, found[1])
@@ -82,21 +83,21 @@ def _survey(scope: HTTPScope, token: str) -> Answer:
     return post
 
 
-def _stores(scope: Scope) -> Answer | None:
+def _stores(scope: HTTPScope) -> Answer | None:
     if (asked := _asked(scope, {"lang", "city"})) is None:
         return None
     query, accept = asked
     return lambda context, receive: _ready(_Json(*store_list(context, query.get("lang"), accept, query.get("city"))))
 
 
-def _store(scope: Scope, store_id: str) -> Answer | None:
+def _store(scope: HTTPScope, store_id: str) -> Answer | None:
     if (asked := _asked(scope, {"lang"})) is None:
         return None
     query, accept = asked
     return lambda context, receive: _ready(_Json(*one_store(context, store_id, query.get("lang"), accept)))
 
 
-def _asked(scope: Scope, names: set[str]) -> tuple[dict[str, str], str | None] | None:
+def _asked(scope: HTTPScope, names: set[str]) -> tuple[dict[str, str], str | None] | None:
     """The query's parameters, read as Litestar reads them, and the Accept-Language header; None when the router had
     better answer: a parameter other than `names`, one given twice, two Accept-Language headers."""
     pairs = parse_query_string(scope["query_string"])
