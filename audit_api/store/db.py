@@ -331,14 +331,24 @@ class Database:
         """The thread the loops' batches commit on. It never waits for the writers' lock: the batch it commits holds it,
         and lets go of it there (a loop waiting for the lock here would keep the holder's commit from its turn)."""
         if self._commit_thread is None:
-            self._commit_thread = ThreadPoolExecutor(1, thread_name_prefix="sqlite-commit")
+            self._commit_thread = self._thread_once("_commit_thread", "sqlite-commit")
         return self._commit_thread
 
     def _waiting(self) -> ThreadPoolExecutor:
         """The thread where a loop's batch waits for the writers' lock while another writer holds it."""
         if self._wait_thread is None:
-            self._wait_thread = ThreadPoolExecutor(1, thread_name_prefix="sqlite-lock-wait")
+            self._wait_thread = self._thread_once("_wait_thread", "sqlite-lock-wait")
         return self._wait_thread
+
+    def _thread_once(self, attribute: str, name: str) -> ThreadPoolExecutor:
+        """The executor kept in `attribute`, made by the first loop that asks: two loops asking at once get the same one
+        (another, made and dropped, would be left out of `close()`)."""
+        with self._committer_lock:
+            made: ThreadPoolExecutor | None = getattr(self, attribute)
+            if made is None:
+                made = ThreadPoolExecutor(1, thread_name_prefix=name)
+                setattr(self, attribute, made)
+            return made
 
     def _lock_for_loop(self) -> bool:
         """On the lock-wait thread: the writers' lock, once nobody else holds it; False (and not held) once closed."""
