@@ -22,7 +22,7 @@ catalogs: install
 
 ## extract: collect every word the code and templates use (babel.cfg) into the catalogs' template
 extract: install
-	$(BIN)/pybabel extract --mapping-file babel.cfg --keyword N_ --add-comments TRANSLATORS: --no-location --sort-output \
+	$(BIN)/pybabel extract --mapping-file babel.cfg --keyword N_ --keyword NP_:1c,2 --add-comments TRANSLATORS: --no-location --sort-output \
 		--project audit-api --header-comment "# The product's own words (English ids), from \`make extract\`: do not edit." \
 		--output-file $(LOCALE)/messages.pot .
 

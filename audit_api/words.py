@@ -48,6 +48,11 @@ def N_(message: str) -> str:
     return message
 
 
+def NP_(context: str, message: str) -> str:
+    """`N_` for an id in a context (`make extract` reads both): the word is looked up later, with `pgettext(context, message)`."""
+    return message
+
+
 class _Catalog:
     """One language's compiled catalog, and the ids it translates."""
 

@@ -140,6 +140,19 @@ def test_open_across_midnight_and_closed_at_the_closing_minute(site: str, reader
     assert open_store(reader, site, "/en/stores/sarajevo-alta/", instant)["state"] == expected
 
 
+@pytest.mark.parametrize(
+    ("instant", "expected"),
+    [
+        ("2026-11-27T22:59:00Z", "Abierto ahora, hasta la 1:00"),  # Friday 23:59: one o'clock takes "la", not "las"
+        ("2026-11-23T20:59:00Z", "Abierto ahora, hasta las 22:00"),  # Monday 21:59: every other hour takes "las"
+        ("2026-11-28T00:00:00Z", "Cerrado ahora · abre a las 10:00"),
+    ],
+    ids=["fri-23:59", "mon-21:59", "sat-01:00"],
+)
+def test_spanish_writes_la_before_one_oclock_and_las_before_the_other_hours(site: str, reader, instant: str, expected: str) -> None:
+    assert open_store(reader, site, "/es/stores/sarajevo-alta/", instant)["state"] == expected
+
+
 def test_past_midnight_today_is_the_new_calendar_day(site: str, reader) -> None:
     store = open_store(reader, site, "/bs/stores/sarajevo-alta/", "2026-11-27T23:30:00Z")  # Saturday 00:30 in Sarajevo
     assert store["state"] == "Sada otvoreno, do 01:00"

@@ -24,7 +24,7 @@ from ..book.models import WEEKDAYS, Book, Store
 from ..domain.hours import intervals_on
 from ..domain.public import PublicStore, public_complaint_procedure, public_contacts, public_faq, public_store
 from ..render import when
-from ..words import N_, Words, words
+from ..words import N_, NP_, Words, words
 from .labels import COMPLAINTS, CONTACTS, FAQ, STORES, weekday_names
 
 Pages = dict[str, str]  # path inside docs/ -> Markdown
@@ -167,36 +167,56 @@ def _contacts(book: Book, lang: str, t: Words) -> str:
     return "\n".join(lines)
 
 
-# The sentences store-hours.js fills in, whole: word order, and the form a weekday takes after "opens"
-# ("в среду", "u srijedu"), are each language's own, so each weekday has its sentence.
-_OPENS_ON = {
+# The sentences store-hours.js fills in, whole, by the name it knows each by: word order, and the form a weekday
+# takes after "opens" ("в среду", "u srijedu"), are each language's own, so each weekday has its sentence.
+_TIMED = {
+    # TRANSLATORS: %(time)s is the time the store closes today, e.g. 21:00.
+    "open": N_("Open now, until %(time)s"),
+    # TRANSLATORS: a store's state line when it is closed and opens again later today; %(time)s is e.g. 08:00.
+    "opens-today": N_("Closed now · opens at %(time)s"),
+    # TRANSLATORS: a store's state line when it is closed and opens again tomorrow; %(time)s is e.g. 08:00.
+    "opens-tomorrow": N_("Closed now · opens tomorrow at %(time)s"),
     # TRANSLATORS: a store's state line, when it is closed and opens again on that weekday of the coming week (likewise the six after it); %(time)s is e.g. 08:00.
-    "mon": N_("Closed now · opens Monday at %(time)s"),
-    "tue": N_("Closed now · opens Tuesday at %(time)s"),
-    "wed": N_("Closed now · opens Wednesday at %(time)s"),
-    "thu": N_("Closed now · opens Thursday at %(time)s"),
-    "fri": N_("Closed now · opens Friday at %(time)s"),
-    "sat": N_("Closed now · opens Saturday at %(time)s"),
-    "sun": N_("Closed now · opens Sunday at %(time)s"),
+    "opens-mon": N_("Closed now · opens Monday at %(time)s"),
+    "opens-tue": N_("Closed now · opens Tuesday at %(time)s"),
+    "opens-wed": N_("Closed now · opens Wednesday at %(time)s"),
+    "opens-thu": N_("Closed now · opens Thursday at %(time)s"),
+    "opens-fri": N_("Closed now · opens Friday at %(time)s"),
+    "opens-sat": N_("Closed now · opens Saturday at %(time)s"),
+    "opens-sun": N_("Closed now · opens Sunday at %(time)s"),
+    # TRANSLATORS: a store's state line when it is closed for a week or more; %(date)s is a day and month, e.g. 4 January.
+    "opens-date": N_("Closed now · opens %(date)s at %(time)s"),
+}
+# The same sentences for a time in the one o'clock hour (1:00-1:59 as the reader's clock writes it), where a
+# language's words before a time change with it: Spanish closes "hasta la 1:00", not "hasta las 1:00".
+_AT_ONE = "the hour is one"
+_TIMED_AT_ONE = {
+    # TRANSLATORS: the sentence above, for a time from 1:00 to 1:59, in languages whose words before a time change with the hour (Spanish: "hasta la 1:30", not "hasta las 1:30"). Elsewhere write it as above. Likewise the sentences after this one.
+    "open": NP_("the hour is one", "Open now, until %(time)s"),
+    "opens-today": NP_("the hour is one", "Closed now · opens at %(time)s"),
+    "opens-tomorrow": NP_("the hour is one", "Closed now · opens tomorrow at %(time)s"),
+    "opens-mon": NP_("the hour is one", "Closed now · opens Monday at %(time)s"),
+    "opens-tue": NP_("the hour is one", "Closed now · opens Tuesday at %(time)s"),
+    "opens-wed": NP_("the hour is one", "Closed now · opens Wednesday at %(time)s"),
+    "opens-thu": NP_("the hour is one", "Closed now · opens Thursday at %(time)s"),
+    "opens-fri": NP_("the hour is one", "Closed now · opens Friday at %(time)s"),
+    "opens-sat": NP_("the hour is one", "Closed now · opens Saturday at %(time)s"),
+    "opens-sun": NP_("the hour is one", "Closed now · opens Sunday at %(time)s"),
+    "opens-date": NP_("the hour is one", "Closed now · opens %(date)s at %(time)s"),
 }
 
 
 def _hours_words(t: Words, lang: str) -> str:
-    """The words store-hours.js writes, as data-*-label attributes with {placeholders} it fills in."""
+    """The words store-hours.js writes, as data-*-label attributes with {placeholders} it fills in; each sentence
+    with a time also as data-*-one-label, its form for the one o'clock hour."""
     _ = t.gettext
+    slots = {"time": "{time}", "date": "{date}"}
     labels = {
-        # TRANSLATORS: %(time)s is the time the store closes today, e.g. 21:00.
-        "open": _("Open now, until %(time)s", time="{time}"),
+        **{name: _(sentence, **slots) for name, sentence in _TIMED.items()},
+        **{f"{name}-one": t.pgettext(_AT_ONE, sentence, **slots) for name, sentence in _TIMED_AT_ONE.items()},
         # TRANSLATORS: a store's state line when it stays open longer than the coming week (open day and night).
         "open-plain": _("Open now"),
         "closed": _("Closed now"),
-        # TRANSLATORS: a store's state line when it is closed and opens again later today; %(time)s is e.g. 08:00.
-        "opens-today": _("Closed now · opens at %(time)s", time="{time}"),
-        # TRANSLATORS: a store's state line when it is closed and opens again tomorrow; %(time)s is e.g. 08:00.
-        "opens-tomorrow": _("Closed now · opens tomorrow at %(time)s", time="{time}"),
-        **{f"opens-{day}": _(sentence, time="{time}") for day, sentence in _OPENS_ON.items()},
-        # TRANSLATORS: a store's state line when it is closed for a week or more; %(date)s is a day and month, e.g. 4 January.
-        "opens-date": _("Closed now · opens %(date)s at %(time)s", date="{date}", time="{time}"),
         "closed-day": _("Closed"),
         # TRANSLATORS: marks today's row in a store's hours for the coming week.
         "today": _("Today"),

@@ -26,6 +26,17 @@
   function clock(minutes) {  /* as the reader writes a time, like the server's CLDR table: 8:00 PM, 20:00 */
     return clockFormat.format(new Date(Date.UTC(1970, 0, 1, 0, minutes % DAY)));
   }
+  function hourIsOne(minutes) {  /* whether the reader's clock writes the time's hour as 1 (1:30, 01:30, 1:30 PM) */
+    return clockFormat.formatToParts(new Date(Date.UTC(1970, 0, 1, 0, minutes % DAY))).some(function (part) {
+      return part.type === "hour" && Number(part.value) === 1;
+    });
+  }
+  function say(name, minutes, date) {  /* sentence `name` at the time `minutes`, in its one o'clock form where there is one */
+    var text = (hourIsOne(minutes) && label[name + "OneLabel"]) || label[name + "Label"];
+    var values = { time: clock(minutes) };
+    if (date) values.date = date;
+    return fill(text, values);
+  }
   function spans(intervals) {  /* "10:00 AM – 10:00 PM", in the server's CLDR interval pattern */
     return intervals.map(function (i) { return fill(label.span, { 0: clock(i[0]), 1: clock(i[1]) }); }).join(", ");
   }
@@ -73,13 +84,13 @@
 
   function sentence(s) {  /* the state line, in the page's language */
     if (s.at === null) return label.closedLabel;
-    var days = Math.floor(s.at / DAY), time = clock(s.at);
-    if (s.open) return days > 7 ? label.openPlainLabel : fill(label.openLabel, { time: time });
-    if (days === 0) return fill(label.opensTodayLabel, { time: time });
-    if (days === 1) return fill(label.opensTomorrowLabel, { time: time });
+    var days = Math.floor(s.at / DAY);
+    if (s.open) return days > 7 ? label.openPlainLabel : say("open", s.at);
+    if (days === 0) return say("opensToday", s.at);
+    if (days === 1) return say("opensTomorrow", s.at);
     var day = addDays(s.today, days);
-    if (days < 7) return fill(label["opens" + capital(DAYS[day.getUTCDay()]) + "Label"], { time: time });
-    return fill(label.opensDateLabel, { date: writeDay(label.datePattern, day), time: time });
+    if (days < 7) return say("opens" + capital(DAYS[day.getUTCDay()]), s.at);
+    return say("opensDate", s.at, writeDay(label.datePattern, day));
   }
 
   function hoursText(hours) {  /* a day's hours as a row reads: "10:00 – 22:00", "Closed (New Year's Day)" */
