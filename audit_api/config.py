@@ -45,6 +45,11 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     limits_path: Path | None = None
 
     @property
+    def https(self) -> bool:
+        """Whether people reach this instance by HTTPS (its public URL): cookies are Secure, HTTPS is pinned."""
+        return self.public_url.lower().startswith("https://")
+
+    @property
     def evidence_dir(self) -> Path:
         """Evidence files live beside the database."""
         return self.db_path.parent / "evidence"

@@ -1,6 +1,7 @@
 """Security headers through the real app: every kind of HTML page carries a Content-Security-Policy that
-allows its inline scripts and styles by hash only, and nosniff, X-Frame-Options and Referrer-Policy;
-the survey's cookie is Secure over HTTPS; evidence PDFs download, photos show.
+allows its inline scripts and styles by hash only, and nosniff, X-Frame-Options, Referrer-Policy and a
+Permissions-Policy (the auditors' app alone may ask for the location); over HTTPS every answer pins HTTPS
+and the survey's cookie is Secure; evidence PDFs download, photos show.
 A real browser loads each kind with no CSP violation in tests/test_browser.py."""
 
 from __future__ import annotations
@@ -84,6 +85,8 @@ def assert_guarded(response: httpx.Response) -> dict[str, list[str]]:
     assert response.headers["x-content-type-options"] == "nosniff"
     assert response.headers["x-frame-options"] == "DENY"
     assert response.headers["referrer-policy"] == "same-origin"
+    features = dict(part.strip().split("=", 1) for part in response.headers["permissions-policy"].split(","))
+    assert {features[f] for f in ("camera", "microphone", "geolocation", "payment", "usb")} == {"()"}, "no page of ours asks for these"
     csp = policy(response.headers["content-security-policy"])
     assert csp["frame-ancestors"] == ["'none'"] and csp["default-src"] == ["'none'"] and csp["base-uri"] == ["'none'"]
     assert not {"'unsafe-inline'", "'unsafe-eval'", "*", "http:", "https:"} & {s for sources in csp.values() for s in sources}
@@ -193,6 +196,25 @@ def test_the_survey_cookie_is_secure_over_https(loaded: Database, public_url: st
     cookie = response.headers["set-cookie"]
     assert cookie.startswith("fb=") and "HttpOnly" in cookie
     assert ("Secure" in cookie.split("; ")) is secure
+
+
+@pytest.mark.parametrize(("public_url", "pinned"), [("https://lipa.example", True), ("http://127.0.0.1:8000", False)])
+def test_https_is_pinned_on_every_answer_where_the_instance_is_reached_by_https(loaded: Database, public_url: str, pinned: bool) -> None:
+    with make_client(loaded, public_url=public_url) as client:
+        answers = [client.get("/healthz"), client.get("/api/v1/faq"), client.get("/app/"), client.get("/no-such-page", headers={"Accept": "text/html"})]
+    for answer in answers:
+        assert answer.headers.get("strict-transport-security") == ("max-age=31536000" if pinned else None), answer.request.url
+
+
+def test_the_app_alone_may_ask_for_the_location(loaded: Database) -> None:
+    """The auditors' app checks a visit's place by GPS; it takes photos through the file picker, not the camera API."""
+    with make_client(loaded) as client:
+        app, survey = client.get("/app/"), client.get(f"/s/{link_token(instance_secret(loaded.path), 'sarajevo-ferhadija', 'checkout')}")
+    assert app.headers["permissions-policy"] == (
+        "accelerometer=(), camera=(), geolocation=(self), gyroscope=(), magnetometer=(), microphone=(), payment=(), usb=()"
+    )
+    assert "geolocation=()" in survey.headers["permissions-policy"]
+    assert "permissions-policy" not in client.get("/api/v1/faq").headers, "a policy for pages, not for JSON"
 
 
 def test_a_pdf_downloads_and_a_photo_shows(loaded: Database, actors: dict[str, Actor]) -> None:

@@ -152,7 +152,8 @@ def create_app(
         route_handlers=handlers,
         dependencies={"context": Provide(provide_context, sync_to_thread=False)},
         exception_handlers=EXCEPTION_HANDLERS,
-        before_send=[SecurityHeaders(settings.site_dir)],  # CSP and friends on every response, errors and files too
+        # CSP and friends on every response, errors and files too
+        before_send=[SecurityHeaders(settings.site_dir, https=plug.https)],
         request_max_body_size=settings.max_body_bytes,
         openapi_config=OpenAPIConfig(
             title="Audit API",

@@ -1,9 +1,13 @@
 """Security headers on every response, decided in one place: a `before_send` hook on the app, so they
 reach error pages, the OpenAPI reference and the static site too (route middleware sees none of those).
 
-    every response       X-Content-Type-Options: nosniff
+    every response       X-Content-Type-Options: nosniff; Strict-Transport-Security (a year) where the instance is
+                         reached by HTTPS (AUDIT_PUBLIC_URL): a browser then never tries it over plain HTTP
     every HTML page      Content-Security-Policy (by kind, below), X-Frame-Options: DENY,
-                         Referrer-Policy: same-origin (links out carry no path: tickets and links stay here)
+                         Referrer-Policy: same-origin (links out carry no path: tickets and links stay here),
+                         Permissions-Policy: no camera, microphone, location, payment, USB or motion sensors
+                         for the page or anything it might frame; the auditors' app alone may ask for the
+                         location (the visit's GPS check; photos come through the file picker, not the camera API)
 
     kind of page                        its Content-Security-Policy
     the product's pages (customers',    `render.csp.PAGE_POLICY`: no script at all, the templates' <style>
@@ -27,6 +31,7 @@ import json
 import logging
 import re
 import time
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import quote
 
@@ -50,8 +55,20 @@ SCHEMA_POLICY = (
     "form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
 )
 _NOSNIFF = (b"x-content-type-options", b"nosniff")
+_HSTS = (b"strict-transport-security", b"max-age=31536000")
 _PAGE_HEADERS = ((b"x-frame-options", b"DENY"), (b"referrer-policy", b"same-origin"))
 _CSP = b"content-security-policy"
+_PERMISSIONS = b"permissions-policy"
+_FEATURES = ("accelerometer", "camera", "geolocation", "gyroscope", "magnetometer", "microphone", "payment", "usb")
+
+
+def permissions_policy(allowed: tuple[str, ...] = ()) -> str:
+    """Every powerful feature above off, but `allowed` (for this origin only)."""
+    return ", ".join(f"{feature}=(self)" if feature in allowed else f"{feature}=()" for feature in _FEATURES)
+
+
+NO_FEATURES = permissions_policy().encode()
+APP_FEATURES = permissions_policy(("geolocation",)).encode()
 
 
 def site_policy(script_hashes: list[str], style_hashes: list[str]) -> str:
@@ -98,9 +115,10 @@ class SitePolicy:
 class SecurityHeaders:
     """The `before_send` hook: adds the headers above to each response as it starts."""
 
-    def __init__(self, site_dir: Path, schema_path: str = "/schema"):
+    def __init__(self, site_dir: Path, schema_path: str = "/schema", *, https: Callable[[], bool] = lambda: False):
         self.site = SitePolicy(site_dir)
         self.schema_path = schema_path
+        self.https = https  # the app's settings of the moment: whether people reach it by HTTPS
         self._page = PAGE_POLICY.encode()
         self._schema = SCHEMA_POLICY.encode()
         self._app = APP_POLICY.encode()
@@ -110,24 +128,27 @@ class SecurityHeaders:
             return
         headers = list(message.get("headers") or ())
         names = {bytes(name).lower() for name, _ in headers}
-        added = [] if _NOSNIFF[0] in names else [_NOSNIFF]
+        added = [header for header in (_NOSNIFF, *((_HSTS,) if self.https() else ())) if header[0] not in names]
         if any(bytes(name).lower() == b"content-type" and bytes(value).startswith(b"text/html") for name, value in headers):
-            added += [(name, value) for name, value in ((_CSP, self._policy(scope, message["status"])), *_PAGE_HEADERS) if name not in names]
+            policy, features = self._policy(scope, message["status"])
+            page = ((_CSP, policy), (_PERMISSIONS, features), *_PAGE_HEADERS)
+            added += [(name, value) for name, value in page if name not in names]
         if added:
             message["headers"] = [*headers, *added]
 
-    def _policy(self, scope: Scope, status: int) -> bytes:
+    def _policy(self, scope: Scope, status: int) -> tuple[bytes, bytes]:
+        """The page's Content-Security-Policy and Permissions-Policy, by its kind."""
         if status >= 400:
-            return self._page
+            return self._page, NO_FEATURES
         handler = scope.get("route_handler")
         if handler is not None and handler.opt.get("page_kind") == SITE_ROUTE_OPT["page_kind"]:
-            return self.site.get()
+            return self.site.get(), NO_FEATURES
         if handler is not None and handler.opt.get("page_kind") == APP_ROUTE_OPT["page_kind"]:
-            return self._app
+            return self._app, APP_FEATURES
         path = scope["path"]
         if path == self.schema_path or path.startswith(f"{self.schema_path}/"):
-            return self._schema
-        return self._page
+            return self._schema, NO_FEATURES
+        return self._page, NO_FEATURES
 
 
 _UNSAFE_IN_QUOTES = re.compile(r"[^A-Za-z0-9 ._()+-]")

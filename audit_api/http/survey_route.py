@@ -114,7 +114,7 @@ def _cookie(headers: dict[str, str]) -> str | None:
 def _set_cookie(context: Context) -> tuple[bytes, bytes]:
     """The browser's random key for absorbing a second answer: a day long, for /s/ only, out of scripts' reach, and
     Secure wherever customers reach us by HTTPS (a plain-HTTP instance could not read it back)."""
-    secure = "; Secure" if context.settings.public_url.lower().startswith("https://") else ""
+    secure = "; Secure" if context.settings.https else ""
     value = secrets.token_urlsafe(16)
     return b"set-cookie", f"{BROWSER_COOKIE}={value}; HttpOnly; Max-Age=86400; Path=/s/; SameSite=lax{secure}".encode()
 

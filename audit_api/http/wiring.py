@@ -77,6 +77,9 @@ class Plug:
     def public_limit(self) -> RateLimit:
         return self.wiring.public_limit
 
+    def https(self) -> bool:
+        return self.wiring.settings.https
+
 
 def shape(settings: Settings) -> tuple[object, ...]:
     """The settings that shape the routes themselves (which exist, how big a body they take): the rest is `Wiring`."""
