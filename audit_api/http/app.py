@@ -38,6 +38,7 @@ from .evidence import MULTIPART_OVERHEAD, EvidenceController
 from .exports import ExportsController
 from .feedback_api import ComplaintsController, MetricsController, ResponsesController
 from .front import Front
+from .head import HeadAsGet
 from .health import healthz
 from .layer import Layer
 from .limits import RateLimitMiddleware
@@ -176,8 +177,9 @@ def create_app(
         debug=False,
     )
     # The busiest public routes ahead of the router, inside the exception middleware as the router is (what Litestar's
-    # own `_create_asgi_handler` builds for an app without CORS or OpenTelemetry, as this one is).
-    app.asgi_handler = wrap_in_exception_handler(Front(app.asgi_router, provide_context, plug.public_limit, app.exception_handlers))
+    # own `_create_asgi_handler` builds for an app without CORS or OpenTelemetry, as this one is); a HEAD is the GET
+    # without its body, everywhere (head.py).
+    app.asgi_handler = HeadAsGet(wrap_in_exception_handler(Front(app.asgi_router, provide_context, plug.public_limit, app.exception_handlers)))
     return app
 
 
