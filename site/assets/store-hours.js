@@ -23,11 +23,12 @@
   function fill(text, values) {
     return text.replace(/\{(\w+)\}/g, function (all, key) { return key in values ? values[key] : all; });
   }
+  function timeOfDay(minutes) { return new Date(Date.UTC(1970, 0, 1, 0, minutes % DAY)); }
   function clock(minutes) {  /* as the reader writes a time, like the server's CLDR table: 8:00 PM, 20:00 */
-    return clockFormat.format(new Date(Date.UTC(1970, 0, 1, 0, minutes % DAY)));
+    return clockFormat.format(timeOfDay(minutes));
   }
   function hourIsOne(minutes) {  /* whether the reader's clock writes the time's hour as 1 (1:30, 01:30, 1:30 PM) */
-    return clockFormat.formatToParts(new Date(Date.UTC(1970, 0, 1, 0, minutes % DAY))).some(function (part) {
+    return clockFormat.formatToParts(timeOfDay(minutes)).some(function (part) {
       return part.type === "hour" && Number(part.value) === 1;
     });
   }
